@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Same language settings for every Swift target; each line says why it is on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),  // SE-0335: `any P` is explicit at every use
+    .enableUpcomingFeature("MemberImportVisibility"),  // SE-0444: a file sees only what it imports
+]
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
+let package = Package(
+    name: "carbon-platform",
+    platforms: [.macOS(.v15)],  // only matters when someone builds on a Mac
+    products: [
+        .library(name: "CarbonCore", targets: ["CarbonCore"]),
+        .executable(name: "carbonctl", targets: ["CarbonCtl"]),
+        .executable(name: "edge-agent", targets: ["EdgeAgent"]),
+        .executable(name: "aggregator", targets: ["Aggregator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: Pure domain: no I/O, no clock, no logging, no dependencies.
+        .target(name: "CarbonCore", swiftSettings: swiftSettings),
+
+        // MARK: Shipped reference data (the emission factor library) as package resources.
+        .target(
+            name: "CarbonData",
+            resources: [.copy("Resources/factors.csv")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: C libraries: one system-library target each, imported only by its Swift wrapper.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "CarbonCtl",
+            dependencies: ["CarbonCore", "CarbonData", argumentParser],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EdgeAgent",
+            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Aggregator",
+            dependencies: ["CarbonCore", "CSQLite", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests mirror Sources one-to-one.
+        .testTarget(
+            name: "CarbonCoreTests",
+            dependencies: ["CarbonCore", "CarbonData", propertyBased],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CarbonCtlTests", dependencies: ["CarbonCtl"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent"], swiftSettings: swiftSettings),
+        .testTarget(name: "AggregatorTests", dependencies: ["Aggregator"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+// Only what Swift cannot reach by itself; see the wrapper type that owns this library's handles.
+#include <libpq-fe.h>

@@ -1,0 +1,2 @@
+import CarbonCore
+print(try Quantity(value: "1", unit: "MWh").converted(to: .gigajoule))
