@@ -30,6 +30,7 @@ let package = Package(
         // MARK: Shipped reference data (the emission factor library) as package resources.
         .target(
             name: "CarbonData",
+            dependencies: ["CarbonCore"],
             resources: [.copy("Resources/factors.csv")],
             swiftSettings: swiftSettings
         ),

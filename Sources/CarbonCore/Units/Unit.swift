@@ -7,26 +7,37 @@ import Foundation
 public struct Unit: Hashable, Sendable, CustomStringConvertible {
     public let symbol: String
     public let dimension: Dimension
+    /// The factor to the base unit as an exact fraction: compound units multiply numerators and
+    /// denominators separately and divide once, so `kgCO2/kWh → tCO2/MWh` is exactly 1, not
+    /// 0.99999… from two rounded quotients.
+    public let numerator: Decimal
+    public let denominator: Decimal
+
     /// value in this unit × factor = value in the base unit.
-    public let factor: Decimal
+    public var factor: Decimal { denominator == 1 ? numerator : numerator / denominator }
 
     public init(symbol: String, dimension: Dimension, factor: Decimal) {
+        self.init(symbol: symbol, dimension: dimension, numerator: factor, denominator: 1)
+    }
+
+    public init(symbol: String, dimension: Dimension, numerator: Decimal, denominator: Decimal) {
         self.symbol = symbol
         self.dimension = dimension
-        self.factor = factor
+        self.numerator = numerator
+        self.denominator = denominator
     }
 
     public var description: String { symbol }
 
     public static func * (lhs: Unit, rhs: Unit) -> Unit {
         Unit(symbol: "\(lhs.symbol)·\(rhs.symbol)", dimension: lhs.dimension * rhs.dimension,
-             factor: lhs.factor * rhs.factor)
+             numerator: lhs.numerator * rhs.numerator, denominator: lhs.denominator * rhs.denominator)
     }
 
     public static func / (lhs: Unit, rhs: Unit) -> Unit {
         let right = rhs.symbol.contains("/") || rhs.symbol.contains("·") ? "(\(rhs.symbol))" : rhs.symbol
         return Unit(symbol: "\(lhs.symbol)/\(right)", dimension: lhs.dimension / rhs.dimension,
-                    factor: lhs.factor / rhs.factor)
+                    numerator: lhs.numerator * rhs.denominator, denominator: lhs.denominator * rhs.numerator)
     }
 
     /// The factor that takes a value in `self` to a value in `target`; throws when the dimensions
@@ -37,8 +48,14 @@ public struct Unit: Hashable, Sendable, CustomStringConvertible {
                 .dimensionMismatch,
                 "\(symbol) (\(dimension)) cannot be used as \(target.symbol) (\(target.dimension))")
         }
-        if factor == target.factor { return 1 }
-        return factor / target.factor
+        let top = numerator * target.denominator
+        let bottom = denominator * target.numerator
+        return top == bottom ? 1 : top / bottom
+    }
+
+    /// The same unit under another name (a relabelled substance, a normalised symbol).
+    public func renamed(_ symbol: String, dimension: Dimension? = nil) -> Unit {
+        Unit(symbol: symbol, dimension: dimension ?? self.dimension, numerator: numerator, denominator: denominator)
     }
 
     /// Parses a unit expression: one atom (`t`, `10^4 Nm3`, `万t`), a product (`t·km`, `t.km`),

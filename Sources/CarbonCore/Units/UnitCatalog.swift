@@ -7,6 +7,8 @@ public enum UnitCatalog {
         let symbols: [String]
         let dimension: Dimension
         let factor: String
+        /// Divisor of `factor`, for units whose factor is not a finite decimal (1/3600 h, 273.15/293.15).
+        var per: String = "1"
         let note: String
     }
 
@@ -14,9 +16,6 @@ public enum UnitCatalog {
     /// V(0 °C) = V(T) × 273.15 / T.
     static let zeroCelsius = Decimal(string: "273.15")!
 
-    static func gasAt(kelvin: Decimal, geometric: Decimal = 1) -> String {
-        DecimalText.plain(geometric * zeroCelsius / kelvin)
-    }
 
     static let atoms: [Atom] = [
         // Mass
@@ -59,15 +58,14 @@ public enum UnitCatalog {
         // Gas volume at standard conditions; the base is Nm3 (0 °C, 101.325 kPa).
         Atom(symbols: ["Nm3", "Nm³"], dimension: .gasVolume, factor: "1", note: "normal cubic metre, 0 °C, 101.325 kPa"),
         Atom(symbols: ["m3@0C"], dimension: .gasVolume, factor: "1", note: "cubic metre of gas at 0 °C = Nm3"),
-        Atom(symbols: ["m3@15C"], dimension: .gasVolume, factor: gasAt(kelvin: Decimal(string: "288.15")!),
+        Atom(symbols: ["m3@15C"], dimension: .gasVolume, factor: "273.15", per: "288.15",
              note: "cubic metre of gas at 15 °C, 101.325 kPa"),
-        Atom(symbols: ["m3@20C"], dimension: .gasVolume, factor: gasAt(kelvin: Decimal(string: "293.15")!),
+        Atom(symbols: ["m3@20C"], dimension: .gasVolume, factor: "273.15", per: "293.15",
              note: "cubic metre of gas at 20 °C, 101.325 kPa (common in Chinese gas billing)"),
-        Atom(symbols: ["scf"], dimension: .gasVolume,
-             factor: gasAt(kelvin: Decimal(string: "519.67")! / Decimal(string: "1.8")!, geometric: Decimal(string: "0.028316846592")!),
+        // 60 °F = 519.67 °R / 1.8 K; V(0 °C) = V × 273.15 × 1.8 / 519.67.
+        Atom(symbols: ["scf"], dimension: .gasVolume, factor: "13.92254396388864", per: "519.67",
              note: "standard cubic foot, 60 °F (pressure taken as 101.325 kPa)"),
-        Atom(symbols: ["m3@60F"], dimension: .gasVolume,
-             factor: gasAt(kelvin: Decimal(string: "519.67")! / Decimal(string: "1.8")!),
+        Atom(symbols: ["m3@60F"], dimension: .gasVolume, factor: "491.67", per: "519.67",
              note: "cubic metre of gas at 60 °F"),
         // Liquid (geometric) volume
         Atom(symbols: ["mL"], dimension: .liquidVolume, factor: "0.000001", note: "millilitre"),
@@ -79,8 +77,8 @@ public enum UnitCatalog {
         // Distance, time, money, count
         Atom(symbols: ["m"], dimension: .distance, factor: "0.001", note: "metre"),
         Atom(symbols: ["km"], dimension: .distance, factor: "1", note: "kilometre"),
-        Atom(symbols: ["s"], dimension: .time, factor: "0.000277777777777777777777777777777777778", note: "second"),
-        Atom(symbols: ["min"], dimension: .time, factor: "0.0166666666666666666666666666666666667", note: "minute"),
+        Atom(symbols: ["s"], dimension: .time, factor: "1", per: "3600", note: "second"),
+        Atom(symbols: ["min"], dimension: .time, factor: "1", per: "60", note: "minute"),
         Atom(symbols: ["h"], dimension: .time, factor: "1", note: "hour"),
         Atom(symbols: ["d"], dimension: .time, factor: "24", note: "day"),
         Atom(symbols: ["yuan", "元", "CNY"], dimension: .money, factor: "1", note: "renminbi yuan"),
@@ -94,7 +92,8 @@ public enum UnitCatalog {
     static let table: [String: Unit] = {
         var table: [String: Unit] = [:]
         for atom in atoms {
-            let unit = Unit(symbol: atom.symbols[0], dimension: atom.dimension, factor: Decimal(string: atom.factor)!)
+            let unit = Unit(symbol: atom.symbols[0], dimension: atom.dimension,
+                            numerator: Decimal(string: atom.factor)!, denominator: Decimal(string: atom.per)!)
             for symbol in atom.symbols { table[normalise(symbol)] = unit }
         }
         return table
@@ -105,7 +104,8 @@ public enum UnitCatalog {
 
     /// Symbol, dimension and note of every atom, in catalogue order.
     public static var catalogue: [(symbol: String, aliases: [String], dimension: Dimension, factor: Decimal, note: String)] {
-        atoms.map { ($0.symbols[0], Array($0.symbols.dropFirst()), $0.dimension, Decimal(string: $0.factor)!, $0.note) }
+        atoms.map { ($0.symbols[0], Array($0.symbols.dropFirst()), $0.dimension,
+                     Decimal(string: $0.factor)! / Decimal(string: $0.per)!, $0.note) }
     }
 
     static func normalise(_ symbol: String) -> String {
@@ -128,7 +128,8 @@ public enum UnitCatalog {
         }
         let denominator = try product(denominatorText, whole: text)
         return Unit(symbol: trimmed, dimension: numerator.dimension / denominator.dimension,
-                    factor: numerator.factor / denominator.factor)
+                    numerator: numerator.numerator * denominator.denominator,
+                    denominator: numerator.denominator * denominator.numerator)
     }
 
     /// `t·km`, `t.km`, `t*km`: a product of atoms.
@@ -140,7 +141,7 @@ public enum UnitCatalog {
             let unit = try atom(String(part), whole: whole)
             result = result.map { $0 * unit } ?? unit
         }
-        return Unit(symbol: text.trimmingCharacters(in: .whitespaces), dimension: result!.dimension, factor: result!.factor)
+        return result!.renamed(text.trimmingCharacters(in: .whitespaces))
     }
 
     static func atom(_ text: String, whole: String) throws(CalculationError) -> Unit {
@@ -164,7 +165,7 @@ public enum UnitCatalog {
         }
         if let multiplier, let unit = table[String(rest)] {
             return Unit(symbol: text.trimmingCharacters(in: .whitespaces), dimension: unit.dimension,
-                        factor: multiplier * unit.factor)
+                        numerator: multiplier * unit.numerator, denominator: unit.denominator)
         }
         throw unknown(whole)
     }
