@@ -75,7 +75,7 @@ public enum BenchmarkComparison {
         let percentile = Decimal(lower) / Decimal(peers.count) * 100
         let quartile = min(4, lower * 4 / peers.count + 1)
         trail.note("peers_lower", "count of peers with intensity < I (strictly)", result: "\(lower) of \(peers.count)")
-        trail.step("percentile", "lower / peers × 100", [Quantity(Decimal(lower), .count), Quantity(Decimal(peers.count), .count)],
+        trail.step("percentile", "lower / peers × 100", [Quantity(Decimal(lower), peerUnit), Quantity(Decimal(peers.count), peerUnit)],
                    Quantity(percentile, percent))
         trail.note("quartile", "min(4, ⌊4 × lower / peers⌋ + 1), 1 = best", result: "\(quartile)")
         return PeerRanking(peerCount: peers.count, strictlyLower: lower, percentileRankPercent: percentile,
@@ -83,8 +83,5 @@ public enum BenchmarkComparison {
     }
 
     static let percent = Unit(symbol: "%", dimension: .none, factor: Decimal(string: "0.01")!)
-}
-
-extension Unit {
-    fileprivate static let count = Unit(symbol: "unit", dimension: .count, factor: 1)
+    static let peerUnit = Unit(symbol: "peers", dimension: .count, factor: 1)
 }

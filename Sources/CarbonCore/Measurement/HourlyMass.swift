@@ -52,13 +52,13 @@ struct HourlyMass: Hashable, Sendable {
                                        "moisture '\(moistureText)' must be at least 0 and below 100%", field: "moisture")
             }
             dryFraction = 1 - moisture
-            moistureNote = ", H2O = \(DecimalText.plain(moisture))"
+            moistureNote = "; H2O = \(DecimalText.plain(moisture))"
         }
         concentrationDry = concentration.basis == .wet ? concentrationMg / dryFraction : concentrationMg
         flowDry = flow.basis == .wet ? flowNm3 * dryFraction : flowNm3
         tonnes = concentrationDry * flowDry / Self.milligramsPerTonne
-        explanation = "\(concentrationNote) \(concentration.basis.rawValue), "
-            + "Q = \(DecimalText.plain(flowNm3)) Nm3/h \(flow.basis.rawValue)\(moistureNote) → "
+        explanation = "C_\(concentration.basis.rawValue) = \(concentrationNote); "
+            + "Q_\(flow.basis.rawValue) = \(DecimalText.plain(flowNm3)) Nm3/h\(moistureNote) → "
             + "C_dry = \(DecimalText.plain(concentrationDry)) mg/Nm3, Q_dry = \(DecimalText.plain(flowDry)) Nm3/h"
     }
 
@@ -75,10 +75,11 @@ struct HourlyMass: Hashable, Sendable {
         let unit = reading.unit.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "³", with: "3")
         switch unit.lowercased() {
         case "ppm", "ppmv", "ppm(v)", "ppm by volume":
-            return (value * gas.molarMass / molarVolume,
-                    "C = \(DecimalText.plain(value)) ppm × \(DecimalText.plain(gas.molarMass)) g/mol / 22.414 L/mol")
+            let milligrams = value * gas.molarMass / molarVolume
+            return (milligrams, "\(DecimalText.plain(value)) ppm × \(DecimalText.plain(gas.molarMass)) g/mol / "
+                        + "22.414 L/mol = \(DecimalText.plain(milligrams)) mg/Nm3")
         case "mg/m3", "mg/nm3":
-            return (value, "C = \(DecimalText.plain(value)) mg/Nm3")
+            return (value, "\(DecimalText.plain(value)) mg/Nm3")
         default:
             throw CalculationError(
                 .unknownUnit,

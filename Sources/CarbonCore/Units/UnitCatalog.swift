@@ -72,7 +72,7 @@ public enum UnitCatalog {
         Atom(symbols: ["L", "l"], dimension: .liquidVolume, factor: "0.001", note: "litre"),
         Atom(symbols: ["kL"], dimension: .liquidVolume, factor: "1", note: "kilolitre"),
         Atom(symbols: ["m3", "m³"], dimension: .liquidVolume, factor: "1", note: "cubic metre (liquid or solid; write gases as Nm3 or m3@20C)"),
-        Atom(symbols: ["US gal", "gal"], dimension: .liquidVolume, factor: "0.003785411784", note: "US gallon"),
+        Atom(symbols: ["US gal", "US gallon", "gal"], dimension: .liquidVolume, factor: "0.003785411784", note: "US gallon"),
         Atom(symbols: ["bbl"], dimension: .liquidVolume, factor: "0.158987294928", note: "oil barrel, 42 US gal"),
         // Distance, time, money, count
         Atom(symbols: ["m"], dimension: .distance, factor: "0.001", note: "metre"),
