@@ -37,7 +37,9 @@ public struct SourceResult: Sendable {
     }
 
     /// Adds `tonnes` of `gas` and its CO2e under `edition`, with a trail step and the GWP used.
-    mutating func add(_ gas: Greenhouse, tonnes: Decimal, edition: GWPEdition) throws(CalculationError) {
+    mutating func add(_ gas: Greenhouse, tonnes: Decimal, edition: GWPEdition, trail: inout FormulaTrail)
+        throws(CalculationError)
+    {
         gases[gas.reported, default: 0] += tonnes
         if gas == .co2 {
             co2e += tonnes

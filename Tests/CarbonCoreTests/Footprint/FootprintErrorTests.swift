@@ -27,8 +27,10 @@ import Testing
         }
     }
 
-    static let steel = M.process("steel", "raw_material", makes: "steel", "1", "kg",
-                                 emissions: [M.direct(nil, "2", "kgCO2e")])
+    static var steel: [String: Any] {
+        M.process("steel", "raw_material", makes: "steel", "1", "kg",
+                  emissions: [M.direct(nil, "2", "kgCO2e")])
+    }
 
     @Test func jsonNumberIsRefusedWithItsField() throws {
         let text = #"{"functional_unit": {"product": "x", "amount": "1", "unit": "unit"},"#
@@ -130,8 +132,16 @@ import Testing
         let error = try #require(failure(noPrice))
         #expect(error.code == .missingInput)
         #expect(error.field == "processes[0].co_products[0].price")
-        let method = try #require(failure(json: #"{"method": "volume"}"#.replacingOccurrences(of: "x", with: "")))
-        #expect(method.code == .missingInput || method.code == .invalidInput)
+        let method = try #require(failure(try M.jointProcess(method: "volume")))
+        #expect(method.code == .invalidInput)
+        #expect(method.field == "processes[0].allocation.method")
+        var energy = try M.jointProcess(method: "mass")
+        var energyProcesses = energy["processes"] as! [[String: Any]]
+        energyProcesses[0]["co_products"] = [["product": "steam", "amount": "5", "unit": "GJ"]]
+        energy["processes"] = energyProcesses
+        let mass = try #require(failure(energy))
+        #expect(mass.code == .dimensionMismatch)
+        #expect(mass.field == "processes[0].co_products[0].unit")
     }
 
     @Test func negativeDuplicateAndUnitErrors() throws {

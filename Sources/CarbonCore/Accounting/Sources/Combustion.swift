@@ -185,7 +185,7 @@ enum Combustion {
             context.trail.note("memo", "biogenic CO2 reported as a memo item, outside the total (GB/T 32150)",
                                result: Quantity(tonnes, .tonneCO2).description)
         } else {
-            try result.add(.co2, tonnes: tonnes, edition: context.edition)
+            try result.add(.co2, tonnes: tonnes, edition: context.edition, trail: &context.trail)
         }
     }
 
@@ -211,7 +211,7 @@ enum Combustion {
             let perGJ = try context.convert(factor, to: try Unit.parse("t/GJ"), field)
             let mass = context.trail.step("m_\(gas.reported.rawValue)", "AD × EF_\(gas.reported.rawValue)", [energy, factor],
                                           Quantity(energy.value * perGJ.value, .tonne))
-            try result.add(gas, tonnes: mass.value, edition: context.edition)
+            try result.add(gas, tonnes: mass.value, edition: context.edition, trail: &context.trail)
         }
     }
 }
