@@ -30,6 +30,7 @@ public struct InventoryCalculator: Sendable {
                 throw located
             }
         }
+        try Monitoring.compare(&sources, inputs: input.sources)
         var result = InventoryResult(organisation: input.organisation, period: input.period, edition: edition,
                                      year: year, sources: sources)
         result.intensities = try Self.intensities(input.production ?? [], total: result.total)
@@ -50,8 +51,7 @@ public struct InventoryCalculator: Sendable {
         case .purchasedHeat, .exportedHeat: return try Heat.calculate(&context, kind: kind)
         case .recoveredCO2: return try Recovery.calculate(&context)
         case .fugitive: return try Fugitive.calculate(&context)
-        case .cems:
-            throw CalculationError(.invalidInput, "kind 'cems' is calculated by the measurement method", field: "kind")
+        case .cems: return try Monitoring.calculate(&context)
         }
     }
 

@@ -8,6 +8,8 @@ public enum InputDecoding {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw describe(error)
+        } catch let error as CalculationError {
+            throw error  // thrown by a type's own decoding (the measurement input), already located
         } catch {
             throw CalculationError(.invalidInput, "\(error)")
         }

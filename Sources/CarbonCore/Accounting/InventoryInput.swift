@@ -18,6 +18,27 @@ public struct InventoryInput: Codable, Sendable {
     public var sources: [SourceInput]
     /// Output quantities (clinker tonnes, MWh supplied) that give intensities in the result.
     public var production: [ProductionInput]?
+
+    enum CodingKeys: String, CodingKey { case organisation, period, gwp, year, sources, production }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        organisation = try container.decode(String.self, forKey: .organisation)
+        period = try container.decode(Period.self, forKey: .period)
+        gwp = try container.decodeIfPresent(String.self, forKey: .gwp)
+        year = try container.decodeIfPresent(Int.self, forKey: .year)
+        production = try container.decodeIfPresent([ProductionInput].self, forKey: .production)
+        // A `cems` source is also read as the measurement method's own input, from the same object.
+        var list = try container.nestedUnkeyedContainer(forKey: .sources)
+        var sources: [SourceInput] = []
+        while !list.isAtEnd {
+            let source = try list.superDecoder()
+            var input = try SourceInput(from: source)
+            if input.kind == "cems" { input.measurement = try MeasurementSource(from: source) }
+            sources.append(input)
+        }
+        self.sources = sources
+    }
 }
 
 /// `{"value": "250", "unit": "10^4 Nm3"}`.
@@ -102,6 +123,12 @@ public struct SourceInput: Codable, Sendable {
     public var nameplate: QuantityInput?
     public var recovered: QuantityInput?
 
+    /// A `cems` source with `compare_with` is, by default, a check on that calculated source and
+    /// not counted (`comparison`); `total` counts the measurement instead of the calculation.
+    public var use: String?
+    /// The measurement method's input, for `kind: "cems"` (read from the same JSON object).
+    public var measurement: MeasurementSource? = nil
+
     enum CodingKeys: String, CodingKey {
         case id, kind, name, fuel, material, gas, method, quantity, quantities, density, ncv, hhv
         case carbonContent = "carbon_content", carbonFraction = "carbon_fraction", oxidation
@@ -109,6 +136,6 @@ public struct SourceInput: Codable, Sendable {
         case biogenic, factor, factorID = "factor_id", purity, grid
         case steamEnthalpy = "steam_enthalpy", feedwaterEnthalpy = "feedwater_enthalpy", kilnDust = "kiln_dust"
         case cao, caoNonCarbonate = "cao_non_carbonate", mgo, mgoNonCarbonate = "mgo_non_carbonate"
-        case organicCarbon = "organic_carbon", nameplate, recovered
+        case organicCarbon = "organic_carbon", nameplate, recovered, use
     }
 }

@@ -11,16 +11,18 @@ public struct InventoryReport: Encodable, Sendable {
     public struct Source: Encodable, Sendable {
         public var id: String
         public var kind: String
-        /// Signed contribution to the total (deductions negative).
+        /// The source's figure, signed as it enters the total (deductions negative); `counted` says whether it does.
         public var tco2e: String
         public var counted: Bool
         public var gases: OrderedStrings
         public var biogenicCO2: String?
         public var trail: [FormulaTrail.Step]
         public var factors: [FactorUse]
+        public var measurement: MeasurementResult?
+        public var comparison: MeasurementComparison?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, tco2e, counted, gases, trail, factors
+            case id, kind, tco2e, counted, gases, trail, factors, measurement, comparison
             case biogenicCO2 = "biogenic_co2_t"
         }
     }
@@ -74,7 +76,8 @@ public struct InventoryReport: Encodable, Sendable {
                    counted: source.counted,
                    gases: OrderedStrings(Greenhouse.allCases.compactMap { g in source.gases[g].map { (g.rawValue, gas($0)) } }),
                    biogenicCO2: source.biogenicCO2 == 0 ? nil : gas(source.biogenicCO2),
-                   trail: source.trail.steps, factors: source.trail.factors)
+                   trail: source.trail.steps, factors: source.trail.factors, measurement: source.measurement,
+                   comparison: source.comparison)
         }
     }
 }

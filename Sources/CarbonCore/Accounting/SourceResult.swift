@@ -27,6 +27,10 @@ public struct SourceResult: Sendable {
     /// False when another source stands in for this one (a measurement replacing a calculation).
     public var counted = true
     public var trail = FormulaTrail()
+    /// For `cems` sources: the measurement method's full result, and its comparison with the
+    /// calculated source it names.
+    public var measurement: MeasurementResult?
+    public var comparison: MeasurementComparison?
 
     /// The contribution to the total, signed.
     public var contribution: Decimal { counted ? kind.sign * co2e : 0 }
