@@ -75,4 +75,31 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         #expect(json["overrides"] as? String == "CN-NG-NCV" && json["factor_set"] as? String == "plant-lab")
     }
+
+    @Test func footprintOfTheExampleProduct() throws {
+        let run = try carbonctl("footprint", "examples/footprint.json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(json.values.contains { ($0 as? String) == "332.456" })
+        let table = try carbonctl("footprint", "--format", "table", "examples/footprint.json")
+        #expect(table.stdout.contains("Hotspot stage: use"))
+    }
+
+    @Test func regionOfTheExampleProvince() throws {
+        let run = try carbonctl("region", "examples/region.json")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("NOT a regional inventory"))
+        let broken = try carbonctl("region", "-", stdin: #"{"name": 1}"#)
+        #expect(broken.status == 2 && broken.stdout.isEmpty && broken.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func benchmarkComparisonFromProduction() throws {
+        let inventory = #"{"organisation": "Cement", "period": {"from": "2024-01-01", "to": "2024-12-31"}, "sources": [{"id": "k", "kind": "process", "quantity": {"value": "1000000", "unit": "t"}, "factor": {"value": "0.9007655", "unit": "tCO2/t"}}], "production": [{"id": "clinker", "quantity": {"value": "1000000", "unit": "t"}, "benchmark": {"value": "0.860", "unit": "tCO2e/t"}, "peers": ["0.812", "0.845", "0.861", "0.870", "0.884", "0.899", "0.901", "0.915", "0.930", "0.962"]}]}"#
+        let run = try carbonctl("account", "-", stdin: inventory)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let benchmark = (json["intensities"] as! [[String: Any]])[0]["benchmark"] as! [String: Any]
+        #expect(benchmark["meets_benchmark"] as? Bool == false)
+        #expect(benchmark["gap_percent"] as? String == "4.740")
+    }
 }

@@ -62,6 +62,11 @@ public enum GWP {
         return Decimal(string: text)!
     }
 
+    /// Every gas the edition publishes a value for (fossil CH4 only under AR6), CO2 excluded.
+    public static func published(in edition: GWPEdition) -> [Greenhouse: Decimal] {
+        (table[edition] ?? [:]).mapValues { Decimal(string: $0)! }
+    }
+
     private static let table: [GWPEdition: [Greenhouse: String]] = [
         .ar2: [.ch4: "21", .n2o: "310", .sf6: "23900", .hfc23: "11700", .hfc32: "650", .hfc125: "2800",
                .hfc134a: "1300", .hfc143a: "3800", .hfc152a: "140", .hfc227ea: "2900", .hfc236fa: "6300",

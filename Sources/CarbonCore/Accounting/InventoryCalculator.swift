@@ -83,8 +83,20 @@ public struct InventoryCalculator: Sendable {
             guard quantity.value > 0 else {
                 throw CalculationError(.invalidInput, "a production quantity must be positive", field: field + ".quantity")
             }
-            let intensity = Intensity(id: output.id, name: output.name, production: quantity,
+            var intensity = Intensity(id: output.id, name: output.name, production: quantity,
                                       value: total / quantity.value, unit: "tCO2e/\(quantity.unit.symbol)")
+            if let given = output.benchmark {
+                let benchmark: Quantity
+                do { benchmark = try Quantity(value: given.value, unit: given.unit) } catch { throw error.at(field + ".benchmark") }
+                var peers: [Decimal] = []
+                for (peer, text) in (output.peers ?? []).enumerated() {
+                    do { peers.append(try DecimalText.parse(text)) } catch { throw error.at(field + ".peers[\(peer)]") }
+                }
+                do {
+                    intensity.benchmark = try BenchmarkComparison.compare(
+                        total: Quantity(total, .tonneCO2e), production: quantity, benchmark: benchmark, peers: peers)
+                } catch { throw error.at(field) }
+            }
             result.append(intensity)
         }
         return result
@@ -98,4 +110,6 @@ public struct Intensity: Sendable {
     public var production: Quantity
     public var value: Decimal
     public var unit: String
+    /// The comparison with an industry benchmark, when the production line gives one.
+    public var benchmark: BenchmarkResult?
 }

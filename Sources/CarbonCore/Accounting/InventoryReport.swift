@@ -38,6 +38,7 @@ public struct InventoryReport: Encodable, Sendable {
         public var production: String
         public var value: String
         public var unit: String
+        public var benchmark: BenchmarkResult?
     }
 
     public var organisation: String
@@ -69,7 +70,8 @@ public struct InventoryReport: Encodable, Sendable {
         memo = Memo(biogenicCO2: gas(result.biogenicCO2))
         intensities = result.intensities.map {
             IntensityLine(id: $0.id, name: $0.name, production: $0.production.description,
-                          value: DecimalText.format($0.value, places: Self.intensityPlaces), unit: $0.unit)
+                          value: DecimalText.format($0.value, places: Self.intensityPlaces), unit: $0.unit,
+                          benchmark: $0.benchmark)
         }
         sources = result.sources.map { source in
             Source(id: source.id, kind: source.kind.rawValue, tco2e: co2e(source.kind.sign * source.co2e),

@@ -4,20 +4,8 @@ import Foundation
 /// CO2e are 1 by definition and cannot be overridden; everything else is looked up by name,
 /// ignoring case (`ch4` = `CH4`).
 public struct CharacterisationMap: Hashable, Sendable {
-    public enum Edition: String, CaseIterable, Hashable, Sendable {
-        case ar2 = "AR2", ar4 = "AR4", ar5 = "AR5", ar6 = "AR6"
-
-        /// The published set (Tests/CarbonCoreTests/Fixtures/gwp_sets.json). AR6 distinguishes fossil
-        /// CH4 (29.8, which carries the oxidation to CO2) from non-fossil CH4 (27.9).
-        public var builtIn: [String: Decimal] {
-            switch self {
-            case .ar2: ["CH4": 21, "N2O": 310, "SF6": 23900]
-            case .ar4: ["CH4": 25, "N2O": 298, "SF6": 22800]
-            case .ar5: ["CH4": 28, "N2O": 265, "SF6": 23500]
-            case .ar6: ["CH4": Decimal(string: "27.9")!, "CH4_fossil": Decimal(string: "29.8")!, "N2O": 273, "SF6": 25200]
-            }
-        }
-    }
+    /// The IPCC edition; its values are the one GWP table of the package (Accounting/GWP.swift).
+    public typealias Edition = GWPEdition
 
     /// What a gas was characterised with, and why, for the trail.
     public struct Lookup: Hashable, Sendable {
@@ -35,7 +23,7 @@ public struct CharacterisationMap: Hashable, Sendable {
 
     public init(edition: Edition, overrides: [String: Decimal] = [:]) throws(CalculationError) {
         self.edition = edition
-        values = edition.builtIn
+        values = Dictionary(uniqueKeysWithValues: GWP.published(in: edition).map { ($0.key.rawValue, $0.value) })
         for (gas, value) in overrides.sorted(by: { $0.key < $1.key }) {
             let name = gas.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw CalculationError(.invalidInput, "a gas name is empty", field: "values") }

@@ -60,7 +60,9 @@ public struct FootprintResult: Hashable, Sendable {
         gases.first { $0.gas.lowercased() == gas.lowercased() }?.emissions ?? 0
     }
 
-    public static let places = 3
+    /// Places CO2e figures and percentages are written with in JSON (3 by default, as the
+    /// reference cases are; a caller footprinting per gram of product may want more).
+    public var places = 3
     public static let perUnitPlaces = 6
 }
 
@@ -74,7 +76,7 @@ extension FootprintResult: Encodable {
         case allocatedEmissions = "allocated_emissions", perUnit = "per_unit"
     }
 
-    static func text(_ value: Decimal, _ places: Int = places) -> String { DecimalText.format(value, places: places) }
+    func text(_ value: Decimal, _ places: Int? = nil) -> String { DecimalText.format(value, places: places ?? self.places) }
 
     public func encode(to encoder: any Encoder) throws {
         var root = encoder.container(keyedBy: Keys.self)
@@ -86,13 +88,13 @@ extension FootprintResult: Encodable {
         try fu.encodeIfPresent(functionalUnitDescription, forKey: .description)
         try root.encode(unit.symbol, forKey: .unit)
         try root.encode(gwpEdition.rawValue, forKey: .gwpEdition)
-        try root.encode(Self.text(total), forKey: .total)
+        try root.encode(text(total), forKey: .total)
         var stageList = root.nestedUnkeyedContainer(forKey: .stages)
         for item in stages {
             var entry = stageList.nestedContainer(keyedBy: Keys.self)
             try entry.encode(item.stage.rawValue, forKey: .stage)
-            try entry.encode(Self.text(item.emissions), forKey: .emissions)
-            try entry.encodeIfPresent(item.sharePercent.map { Self.text($0) }, forKey: .sharePercent)
+            try entry.encode(text(item.emissions), forKey: .emissions)
+            try entry.encodeIfPresent(item.sharePercent.map { text($0) }, forKey: .sharePercent)
         }
         try root.encodeIfPresent(hotspotStage?.rawValue, forKey: .hotspotStage)
         var processList = root.nestedUnkeyedContainer(forKey: .processes)
@@ -104,8 +106,8 @@ extension FootprintResult: Encodable {
             try entry.encode(item.product, forKey: .product)
             try entry.encode(DecimalText.plain(item.scaling), forKey: .scaling)
             try entry.encode(item.supplied.description, forKey: .supplied)
-            try entry.encode(Self.text(item.emissions), forKey: .emissions)
-            try entry.encodeIfPresent(item.sharePercent.map { Self.text($0) }, forKey: .sharePercent)
+            try entry.encode(text(item.emissions), forKey: .emissions)
+            try entry.encodeIfPresent(item.sharePercent.map { text($0) }, forKey: .sharePercent)
         }
         try root.encodeIfPresent(hotspotProcess, forKey: .hotspotProcess)
         var gasList = root.nestedUnkeyedContainer(forKey: .gases)
@@ -113,8 +115,8 @@ extension FootprintResult: Encodable {
             var entry = gasList.nestedContainer(keyedBy: Keys.self)
             try entry.encode(item.gas, forKey: .gas)
             try entry.encode(DecimalText.plain(item.gwp), forKey: .gwp)
-            try entry.encode(Self.text(item.emissions), forKey: .emissions)
-            try entry.encodeIfPresent(item.sharePercent.map { Self.text($0) }, forKey: .sharePercent)
+            try entry.encode(text(item.emissions), forKey: .emissions)
+            try entry.encodeIfPresent(item.sharePercent.map { text($0) }, forKey: .sharePercent)
         }
         var allocationList = root.nestedUnkeyedContainer(forKey: .allocations)
         for report in allocations { try encode(report, into: allocationList.nestedContainer(keyedBy: Keys.self)) }
@@ -129,7 +131,7 @@ extension FootprintResult: Encodable {
         try entry.encode(report.method.rawValue, forKey: .method)
         try entry.encode(report.hierarchyStep, forKey: .hierarchyStep)
         try entry.encodeIfPresent(report.justification, forKey: .justification)
-        try entry.encode(Self.text(report.processEmissions), forKey: .processEmissions)
+        try entry.encode(text(report.processEmissions), forKey: .processEmissions)
         var shareList = entry.nestedUnkeyedContainer(forKey: .shares)
         for share in report.shares {
             var item = shareList.nestedContainer(keyedBy: Keys.self)
@@ -137,8 +139,8 @@ extension FootprintResult: Encodable {
             try item.encode(share.amount.description, forKey: .amount)
             try item.encode(share.basis.description, forKey: .basis)
             try item.encode(DecimalText.plain(share.share), forKey: .share)
-            try item.encode(Self.text(share.allocatedEmissions), forKey: .allocatedEmissions)
-            try item.encode(Self.text(share.perUnit, Self.perUnitPlaces), forKey: .perUnit)
+            try item.encode(text(share.allocatedEmissions), forKey: .allocatedEmissions)
+            try item.encode(text(share.perUnit, Self.perUnitPlaces), forKey: .perUnit)
         }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// intensities, trends and a formula trail. The naive sum of enterprise totals appears only as a
 /// labelled diagnostic.
 public enum RegionalAccounting {
-    public static let territorialView = "territorial: direct emissions inside the boundary; electricity flows not counted"
+    public static let territorialView =
+        "territorial: direct emissions inside the boundary; electricity flows not counted"
 
     public static func consumptionView(_ policy: RegionalModel.NetExportPolicy?) -> String {
         switch policy {
@@ -55,7 +56,9 @@ extension RegionalCalculator {
     /// One node, all years. A year's figures come from the node's own data or from the sum of
     /// its children, never both (that would count the children twice) and never from only some
     /// children (that would silently under-count the parent).
-    mutating func node(_ index: Int, tree: RegionalTree, state: inout RollUp) throws(CalculationError) -> RegionalResult.Node {
+    mutating func node(_ index: Int, tree: RegionalTree, state: inout RollUp) throws(CalculationError)
+        -> RegionalResult.Node
+    {
         let node = tree.nodes[index]
         let children = tree.children[index]
         let ownYears = node.years.filter { $0.value.hasEmissionData }.keys
@@ -76,7 +79,8 @@ extension RegionalCalculator {
                 (method, totals) = try own(data, field: field, trail: &trail)
             } else {
                 if let missing = children.first(where: { state.totals[$0][year] == nil }),
-                   let present = children.first(where: { state.totals[$0][year] != nil }) {
+                    let present = children.first(where: { state.totals[$0][year] != nil })
+                {
                     throw CalculationError(
                         .missingInput,
                         "'\(tree.nodes[missing].id)' has no emission data for \(year) while its sibling '\(tree.nodes[present].id)' has; the total of '\(node.id)' would be incomplete",
@@ -99,28 +103,35 @@ extension RegionalCalculator {
                 consumption, view: RegionalAccounting.consumptionView(model.electricity?.netExportPolicy)))
     }
 
-    private func sumOfChildren(_ children: [Int], year: Int, tree: RegionalTree, state: RollUp,
-                               trail: inout FormulaTrail) -> RegionalTotals {
+    private func sumOfChildren(
+        _ children: [Int], year: Int, tree: RegionalTree, state: RollUp,
+        trail: inout FormulaTrail
+    ) -> RegionalTotals {
         var totals = RegionalTotals()
         let parts = children.compactMap { state.totals[$0][year] }
         for part in parts { totals.add(part) }
         let names = children.map { tree.nodes[$0].id }.joined(separator: " + ")
-        trail.step("E_direct", "Σ children: \(names)", parts.map { Quantity($0.direct, .tonneCO2) },
-                   Quantity(totals.direct, .tonneCO2), note: "exact sum, no rounding at intermediate levels")
-        trail.step("EL_net", "Σ children: \(names)", parts.map { Quantity($0.netImport, .megawattHour) },
-                   Quantity(totals.netImport, .megawattHour), note: "flows between children cancel out")
+        trail.step(
+            "E_direct", "Σ children: \(names)", parts.map { Quantity($0.direct, .tonneCO2) },
+            Quantity(totals.direct, .tonneCO2), note: "exact sum, no rounding at intermediate levels")
+        trail.step(
+            "EL_net", "Σ children: \(names)", parts.map { Quantity($0.netImport, .megawattHour) },
+            Quantity(totals.netImport, .megawattHour), note: "flows between children cancel out")
         return totals
     }
 
     /// The node's own GDP for the year when given (statistical GDP of a province is not the sum
     /// of its cities'), else the sum of the children's when every child has one.
-    private func gdp(_ index: Int, year: Int, tree: RegionalTree, state: inout RollUp,
-                     trail: inout FormulaTrail) throws(CalculationError) -> (value: Decimal, source: String)? {
+    private func gdp(
+        _ index: Int, year: Int, tree: RegionalTree, state: inout RollUp,
+        trail: inout FormulaTrail
+    ) throws(CalculationError) -> (value: Decimal, source: String)? {
         if let given = tree.nodes[index].years[year]?.gdp {
             let field = tree.field(index, year: year) + ".gdp"
             let value = try Self.signed(given, in: model.gdpUnit, field: field)
             guard value > 0 else {
-                throw CalculationError(.invalidInput, "GDP \(given) must be positive (it divides the emissions)", field: field)
+                throw CalculationError(
+                    .invalidInput, "GDP \(given) must be positive (it divides the emissions)", field: field)
             }
             state.gdp[index][year] = value
             trail.step("GDP", "reported GDP", [given], Quantity(value, model.gdpUnit))

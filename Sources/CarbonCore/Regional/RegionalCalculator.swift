@@ -52,17 +52,27 @@ struct RegionalCalculator {
 
     /// A coefficient from the input or the factor library, with how it entered (for the trail).
     /// `fallback` is the library query used when the input leaves the coefficient out.
-    mutating func resolve(_ input: RegionalModel.FactorInput?, parameter: String, field: String,
-                          fallback: FactorQuery? = nil) throws(CalculationError) -> (quantity: Quantity, use: FactorUse) {
+    mutating func resolve(
+        _ input: RegionalModel.FactorInput?, parameter: String, field: String,
+        fallback: FactorQuery? = nil
+    ) throws(CalculationError) -> (quantity: Quantity, use: FactorUse) {
         if let cached = cache[field] { return cached }
         let resolved: (quantity: Quantity, use: FactorUse)
         switch input {
-        case .quantity(let quantity):
-            resolved = (quantity, FactorUse.input(parameter, quantity))
+        case .quantity(let quantity, let source):
+            // A value typed into the model is "input"; its stated publication, if any, goes with it.
+            resolved = (
+                quantity,
+                FactorUse(
+                    parameter: parameter, value: quantity.value, unit: quantity.unit.symbol,
+                    source: source.map { "input: \($0)" } ?? "input",
+                    verificationStatus: "input", defaulted: false)
+            )
         case .factorID(let id):
             guard let factors else {
-                throw CalculationError(.noFactor, "factor_id '\(id)' needs the factor library, and none was given",
-                                       field: field)
+                throw CalculationError(
+                    .noFactor, "factor_id '\(id)' needs the factor library, and none was given",
+                    field: field)
             }
             let factor: EmissionFactor
             do { factor = try factors.resolve(FactorQuery(factorID: id)) } catch { throw error.at(field) }
@@ -80,19 +90,23 @@ struct RegionalCalculator {
     }
 
     /// A coefficient converted to `unit`, refused when negative.
-    mutating func coefficient(_ input: RegionalModel.FactorInput?, parameter: String, in unit: Unit, field: String,
-                              fallback: FactorQuery? = nil) throws(CalculationError) -> (value: Decimal, use: FactorUse) {
+    mutating func coefficient(
+        _ input: RegionalModel.FactorInput?, parameter: String, in unit: Unit, field: String,
+        fallback: FactorQuery? = nil
+    ) throws(CalculationError) -> (value: Decimal, use: FactorUse) {
         let resolved = try resolve(input, parameter: parameter, field: field, fallback: fallback)
         let value: Decimal
         do { value = try resolved.quantity.value(in: unit) } catch { throw error.at(field) }
         guard value >= 0 else {
-            throw CalculationError(.negativeQuantity, "\(parameter) \(resolved.quantity) must not be negative", field: field)
+            throw CalculationError(
+                .negativeQuantity, "\(parameter) \(resolved.quantity) must not be negative", field: field)
         }
         return (value, resolved.use)
     }
 
     /// The grid factor for `year` in tCO2/MWh: the year's own entry, else the general one.
-    mutating func gridFactor(year: Int, needed by: String) throws(CalculationError) -> (value: Decimal, use: FactorUse) {
+    mutating func gridFactor(year: Int, needed by: String) throws(CalculationError) -> (value: Decimal, use: FactorUse)
+    {
         guard let electricity = model.electricity else {
             throw CalculationError(
                 .missingInput,
@@ -100,12 +114,14 @@ struct RegionalCalculator {
                 field: "electricity")
         }
         if let entry = electricity.gridFactorByYear[year] {
-            return try coefficient(entry, parameter: "grid_factor", in: Self.tCO2PerMWh,
-                                   field: "electricity.grid_factor_by_year.\(year)")
+            return try coefficient(
+                entry, parameter: "grid_factor", in: Self.tCO2PerMWh,
+                field: "electricity.grid_factor_by_year.\(year)")
         }
         guard let general = electricity.gridFactor else {
-            throw CalculationError(.missingInput, "no grid factor for \(year) (needed by \(by))",
-                                   field: "electricity.grid_factor")
+            throw CalculationError(
+                .missingInput, "no grid factor for \(year) (needed by \(by))",
+                field: "electricity.grid_factor")
         }
         return try coefficient(general, parameter: "grid_factor", in: Self.tCO2PerMWh, field: "electricity.grid_factor")
     }

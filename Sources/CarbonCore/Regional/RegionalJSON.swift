@@ -78,8 +78,9 @@ enum RegionalJSON {
 
     static func requiredQuantity<K>(_ container: KeyedDecodingContainer<K>, _ key: K) throws -> Quantity {
         guard let quantity = try quantity(container, key) else {
-            throw CalculationError(.missingInput, "is required ({\"value\": \"…\", \"unit\": \"…\"})",
-                                   field: path(container, key))
+            throw CalculationError(
+                .missingInput, "is required ({\"value\": \"…\", \"unit\": \"…\"})",
+                field: path(container, key))
         }
         return quantity
     }
@@ -87,7 +88,8 @@ enum RegionalJSON {
     /// A 4-digit year key ("2022") turned into an Int; anything else is refused.
     static func year(_ text: String, field: String) throws(CalculationError) -> Int {
         guard text.count == 4, text.allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(text) else {
-            throw CalculationError(.invalidInput, "'\(text)' is not a year (write 4 digits, e.g. \"2022\")", field: field)
+            throw CalculationError(
+                .invalidInput, "'\(text)' is not a year (write 4 digits, e.g. \"2022\")", field: field)
         }
         return year
     }
@@ -110,12 +112,14 @@ enum RegionalJSON {
             return CalculationError(.missingInput, "must not be null", field: path(context.codingPath))
         case DecodingError.typeMismatch(let type, let context):
             let field = path(context.codingPath)
-            return CalculationError(.invalidInput, "has the wrong JSON type (expected \(jsonKind(type)))",
-                                    field: field.isEmpty ? nil : field)
+            return CalculationError(
+                .invalidInput, "has the wrong JSON type (expected \(jsonKind(type)))",
+                field: field.isEmpty ? nil : field)
         case DecodingError.dataCorrupted(let context):
             let field = path(context.codingPath)
-            return CalculationError(.invalidInput, "not valid JSON: \(context.debugDescription)",
-                                    field: field.isEmpty ? nil : field)
+            return CalculationError(
+                .invalidInput, "not valid JSON: \(context.debugDescription)",
+                field: field.isEmpty ? nil : field)
         default:
             return CalculationError(.invalidInput, "\(error)")
         }

@@ -15,8 +15,12 @@ extension RegionalModel {
 
 extension RegionalModel: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schemaVersion = "schema_version", name, description
-        case gdpUnit = "gdp_unit", electricity, co2PerTce = "co2_per_tce", fuels, nodes
+        case schemaVersion = "schema_version"
+        case name, description
+        case gdpUnit = "gdp_unit"
+        case electricity
+        case co2PerTce = "co2_per_tce"
+        case fuels, nodes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,8 +33,9 @@ extension RegionalModel: Decodable {
             let parsed: Unit
             do { parsed = try Unit.parse(unit) } catch { throw error.at(RegionalJSON.path(container, .gdpUnit)) }
             guard parsed.dimension == .money else {
-                throw CalculationError(.dimensionMismatch, "\(unit) is \(parsed.dimension), not money",
-                                       field: RegionalJSON.path(container, .gdpUnit))
+                throw CalculationError(
+                    .dimensionMismatch, "\(unit) is \(parsed.dimension), not money",
+                    field: RegionalJSON.path(container, .gdpUnit))
             }
             gdpUnit = parsed
         } else {
@@ -62,10 +67,13 @@ extension RegionalModel.FuelGroup {
     }
 }
 
-/// `{"value": "2.66", "unit": "tCO2/tce"}` or `{"factor_id": "CN-REG-COAL-TCE"}`, not both.
+/// `{"value": "2.66", "unit": "tCO2/tce", "source": "…"}` or `{"factor_id": "CN-REG-COAL-TCE"}`, not both.
 struct RegionalFactorBox: Decodable {
     let input: RegionalModel.FactorInput
-    enum CodingKeys: String, CodingKey, CaseIterable { case value, unit, factorID = "factor_id" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case value, unit, source
+        case factorID = "factor_id"
+    }
 
     init(from decoder: any Decoder) throws {
         let field = RegionalJSON.path(decoder.codingPath)
@@ -73,12 +81,22 @@ struct RegionalFactorBox: Decodable {
         try RegionalJSON.rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let id = try RegionalJSON.string(container, .factorID)
+        let source = try RegionalJSON.string(container, .source)
         let hasValue = container.contains(.value) || container.contains(.unit)
         switch (id, hasValue) {
         case (let id?, false):
+            guard source == nil else {
+                throw CalculationError(
+                    .invalidInput, "source belongs to a value given in the input; a factor_id brings its own",
+                    field: field)
+            }
             input = .factorID(id)
         case (nil, true):
-            input = .quantity(try RegionalQuantityBox(from: decoder).quantity)
+            let value = try RegionalJSON.requiredString(container, .value)
+            let unit = try RegionalJSON.requiredString(container, .unit)
+            do { input = .quantity(try Quantity(value: value, unit: unit), source: source) } catch {
+                throw error.at(field)
+            }
         case (.some, true):
             throw CalculationError(.invalidInput, "give either value and unit, or factor_id, not both", field: field)
         case (nil, false):
@@ -89,7 +107,9 @@ struct RegionalFactorBox: Decodable {
 
 extension RegionalModel.Electricity: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case gridFactor = "grid_factor", gridFactorByYear = "grid_factor_by_year", netExportPolicy = "net_export_policy"
+        case gridFactor = "grid_factor"
+        case gridFactorByYear = "grid_factor_by_year"
+        case netExportPolicy = "net_export_policy"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,15 +122,19 @@ extension RegionalModel.Electricity: Decodable {
         let policy = try RegionalJSON.requiredString(container, .netExportPolicy)
         guard let parsed = RegionalModel.NetExportPolicy(rawValue: policy) else {
             let accepted = RegionalModel.NetExportPolicy.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CalculationError(.invalidInput, "unknown policy '\(policy)'; expected one of: \(accepted)",
-                                   field: RegionalJSON.path(container, .netExportPolicy))
+            throw CalculationError(
+                .invalidInput, "unknown policy '\(policy)'; expected one of: \(accepted)",
+                field: RegionalJSON.path(container, .netExportPolicy))
         }
         netExportPolicy = parsed
     }
 }
 
 extension RegionalModel.Fuel: Decodable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, group, tceCoefficient = "tce_coefficient" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, group
+        case tceCoefficient = "tce_coefficient"
+    }
 
     public init(from decoder: any Decoder) throws {
         try RegionalJSON.rejectUnknownKeys(decoder, CodingKeys.self)
@@ -142,16 +166,20 @@ extension RegionalModel.Node: Decodable {
 
 extension RegionalModel.YearData: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case enterpriseReports = "enterprise_reports", otherElectricityConsumption = "other_electricity_consumption"
-        case otherLocalGeneration = "other_local_generation", energyStatistics = "energy_statistics"
-        case reportedTotal = "reported_total", gdp
+        case enterpriseReports = "enterprise_reports"
+        case otherElectricityConsumption = "other_electricity_consumption"
+        case otherLocalGeneration = "other_local_generation"
+        case energyStatistics = "energy_statistics"
+        case reportedTotal = "reported_total"
+        case gdp
     }
 
     public init(from decoder: any Decoder) throws {
         try RegionalJSON.rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        enterpriseReports = try container.decodeIfPresent([RegionalModel.EnterpriseReport].self,
-                                                          forKey: .enterpriseReports)
+        enterpriseReports = try container.decodeIfPresent(
+            [RegionalModel.EnterpriseReport].self,
+            forKey: .enterpriseReports)
         otherElectricityConsumption = try RegionalJSON.quantity(container, .otherElectricityConsumption)
         otherLocalGeneration = try RegionalJSON.quantity(container, .otherLocalGeneration)
         energyStatistics = try container.decodeIfPresent(RegionalModel.EnergyStatistics.self, forKey: .energyStatistics)
@@ -162,7 +190,9 @@ extension RegionalModel.YearData: Decodable {
 
 extension RegionalModel.EnterpriseReport: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, scope1Emissions = "scope1_emissions", purchasedElectricity = "purchased_electricity"
+        case name
+        case scope1Emissions = "scope1_emissions"
+        case purchasedElectricity = "purchased_electricity"
         case localGeneration = "local_generation"
     }
 
@@ -177,7 +207,10 @@ extension RegionalModel.EnterpriseReport: Decodable {
 }
 
 extension RegionalModel.EnergyStatistics: Decodable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case fuels, netImportedElectricity = "net_imported_electricity" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case fuels
+        case netImportedElectricity = "net_imported_electricity"
+    }
 
     public init(from decoder: any Decoder) throws {
         try RegionalJSON.rejectUnknownKeys(decoder, CodingKeys.self)
@@ -200,7 +233,9 @@ extension RegionalModel.FuelUse: Decodable {
 
 extension RegionalModel.ReportedTotal: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case directEmissions = "direct_emissions", netImportedElectricity = "net_imported_electricity", source
+        case directEmissions = "direct_emissions"
+        case netImportedElectricity = "net_imported_electricity"
+        case source
     }
 
     public init(from decoder: any Decoder) throws {

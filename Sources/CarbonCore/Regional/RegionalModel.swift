@@ -18,8 +18,10 @@ public struct RegionalModel: Sendable {
     /// The region tree as a flat list; `parent` links a node to its parent's `id`.
     public var nodes: [Node]
 
-    public init(name: String? = nil, gdpUnit: Unit = RegionalModel.defaultGDPUnit, electricity: Electricity? = nil,
-                co2PerTce: [FuelGroup: FactorInput] = [:], fuels: [String: Fuel] = [:], nodes: [Node]) {
+    public init(
+        name: String? = nil, gdpUnit: Unit = RegionalModel.defaultGDPUnit, electricity: Electricity? = nil,
+        co2PerTce: [FuelGroup: FactorInput] = [:], fuels: [String: Fuel] = [:], nodes: [Node]
+    ) {
         self.name = name
         self.gdpUnit = gdpUnit
         self.electricity = electricity
@@ -31,10 +33,10 @@ public struct RegionalModel: Sendable {
     /// 万元, the unit of Chinese statistical yearbooks.
     public static let defaultGDPUnit = Unit(symbol: "10^4 yuan", dimension: .money, factor: 10_000)
 
-    /// A coefficient given in the input (`{"value": "2.66", "unit": "tCO2/tce"}`) or named by
-    /// `factor_id` in the factor library.
+    /// A coefficient given in the input (`{"value": "2.66", "unit": "tCO2/tce"}`, optionally with
+    /// the publication it was taken from) or named by `factor_id` in the factor library.
     public enum FactorInput: Hashable, Sendable {
-        case quantity(Quantity)
+        case quantity(Quantity, source: String? = nil)
         case factorID(String)
     }
 
@@ -57,8 +59,10 @@ public struct RegionalModel: Sendable {
         public var gridFactorByYear: [Int: FactorInput]
         public var netExportPolicy: NetExportPolicy
 
-        public init(gridFactor: FactorInput?, gridFactorByYear: [Int: FactorInput] = [:],
-                    netExportPolicy: NetExportPolicy) {
+        public init(
+            gridFactor: FactorInput?, gridFactorByYear: [Int: FactorInput] = [:],
+            netExportPolicy: NetExportPolicy
+        ) {
             self.gridFactor = gridFactor
             self.gridFactorByYear = gridFactorByYear
             self.netExportPolicy = netExportPolicy
@@ -84,8 +88,10 @@ public struct RegionalModel: Sendable {
         public var parent: String?
         public var years: [Int: YearData]
 
-        public init(id: String, name: String? = nil, level: String? = nil, parent: String? = nil,
-                    years: [Int: YearData] = [:]) {
+        public init(
+            id: String, name: String? = nil, level: String? = nil, parent: String? = nil,
+            years: [Int: YearData] = [:]
+        ) {
             self.id = id
             self.name = name
             self.level = level
@@ -106,9 +112,11 @@ public struct RegionalModel: Sendable {
         public var reportedTotal: ReportedTotal?
         public var gdp: Quantity?
 
-        public init(enterpriseReports: [EnterpriseReport]? = nil, otherElectricityConsumption: Quantity? = nil,
-                    otherLocalGeneration: Quantity? = nil, energyStatistics: EnergyStatistics? = nil,
-                    reportedTotal: ReportedTotal? = nil, gdp: Quantity? = nil) {
+        public init(
+            enterpriseReports: [EnterpriseReport]? = nil, otherElectricityConsumption: Quantity? = nil,
+            otherLocalGeneration: Quantity? = nil, energyStatistics: EnergyStatistics? = nil,
+            reportedTotal: ReportedTotal? = nil, gdp: Quantity? = nil
+        ) {
             self.enterpriseReports = enterpriseReports
             self.otherElectricityConsumption = otherElectricityConsumption
             self.otherLocalGeneration = otherLocalGeneration
@@ -129,8 +137,10 @@ public struct RegionalModel: Sendable {
         /// Electricity the enterprise generated and delivered to others (net of its own use).
         public var localGeneration: Quantity?
 
-        public init(name: String, scope1Emissions: Quantity, purchasedElectricity: Quantity,
-                    localGeneration: Quantity? = nil) {
+        public init(
+            name: String, scope1Emissions: Quantity, purchasedElectricity: Quantity,
+            localGeneration: Quantity? = nil
+        ) {
             self.name = name
             self.scope1Emissions = scope1Emissions
             self.purchasedElectricity = purchasedElectricity

@@ -7,7 +7,11 @@ extension RegionalResult: Encodable {
     static let tonnes = 3, percent = 3, intensity = 6
 
     enum CodingKeys: String, CodingKey {
-        case name, netExportPolicy = "net_export_policy", views, units, rounding, diagnosticNote = "diagnostic_note", nodes
+        case name
+        case netExportPolicy = "net_export_policy"
+        case views, units, rounding
+        case diagnosticNote = "diagnostic_note"
+        case nodes
     }
 
     enum ViewKeys: String, CodingKey { case territorial, consumption }
@@ -37,7 +41,8 @@ extension RegionalResult: Encodable {
     /// The result as pretty-printed JSON for `carbonctl region`.
     public func encodedJSON() throws(CalculationError) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        // Sorted keys: byte-stable output, so two runs of the same model diff clean.
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do { return try encoder.encode(self) } catch {
             throw CalculationError(.invalidInput, "the result could not be encoded: \(error)")
         }
@@ -68,18 +73,28 @@ extension RegionalResult.Node: Encodable {
 extension RegionalResult.Year: Encodable {
     enum CodingKeys: String, CodingKey {
         case year, method
-        case territorial = "territorial_tco2", netImport = "net_imported_electricity_mwh"
-        case adjustment = "electricity_adjustment_tco2", consumption = "consumption_tco2"
-        case bySource = "direct_by_source_tco2", tce = "energy_tce_by_group"
-        case gdp, gdpSource = "gdp_source"
-        case territorialIntensity = "intensity_territorial", consumptionIntensity = "intensity_consumption"
-        case diagnostic = "enterprise_diagnostic", trail
+        case territorialView = "territorial_view"
+        case consumptionView = "consumption_view"
+        case territorial = "territorial_tco2"
+        case netImport = "net_imported_electricity_mwh"
+        case adjustment = "electricity_adjustment_tco2"
+        case consumption = "consumption_tco2"
+        case bySource = "direct_by_source_tco2"
+        case tce = "energy_tce_by_group"
+        case gdp
+        case gdpSource = "gdp_source"
+        case territorialIntensity = "intensity_territorial"
+        case consumptionIntensity = "intensity_consumption"
+        case diagnostic = "enterprise_diagnostic"
+        case trail
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(year, forKey: .year)
         try container.encode(method.rawValue, forKey: .method)
+        try container.encode(territorialView, forKey: .territorialView)
+        try container.encode(consumptionView, forKey: .consumptionView)
         try container.encode(RegionalResult.tCO2(territorial), forKey: .territorial)
         try container.encode(RegionalResult.tCO2(netImportedElectricity), forKey: .netImport)
         try container.encode(RegionalResult.tCO2(electricityAdjustment), forKey: .adjustment)
@@ -99,10 +114,12 @@ extension RegionalResult.Year: Encodable {
         try container.encodeIfPresent(gdp.map(DecimalText.plain), forKey: .gdp)
         try container.encodeIfPresent(gdpSource, forKey: .gdpSource)
         let places = RegionalResult.intensity
-        try container.encodeIfPresent(territorialIntensity.map { DecimalText.format($0, places: places) },
-                                      forKey: .territorialIntensity)
-        try container.encodeIfPresent(consumptionIntensity.map { DecimalText.format($0, places: places) },
-                                      forKey: .consumptionIntensity)
+        try container.encodeIfPresent(
+            territorialIntensity.map { DecimalText.format($0, places: places) },
+            forKey: .territorialIntensity)
+        try container.encodeIfPresent(
+            consumptionIntensity.map { DecimalText.format($0, places: places) },
+            forKey: .consumptionIntensity)
         try container.encodeIfPresent(enterpriseDiagnostic, forKey: .diagnostic)
         try container.encode(RegionalTrailJSON(trail), forKey: .trail)
     }
@@ -110,11 +127,19 @@ extension RegionalResult.Year: Encodable {
 
 extension RegionalResult.EnterpriseDiagnostic: Encodable {
     enum CodingKeys: String, CodingKey {
-        case label, enterprises, scope1 = "scope1_tco2", purchased = "purchased_electricity_mwh"
-        case generation = "local_generation_mwh", naive = "naive_sum_of_enterprise_totals_tco2"
+        case label, enterprises
+        case scope1 = "scope1_tco2"
+        case purchased = "purchased_electricity_mwh"
+        case generation = "local_generation_mwh"
+        case naive = "naive_sum_of_enterprise_totals_tco2"
         case doubleCounted = "double_counted_tco2"
     }
-    enum EnterpriseKeys: String, CodingKey { case name, scope1 = "scope1_tco2", indirect = "indirect_tco2", total = "total_tco2" }
+    enum EnterpriseKeys: String, CodingKey {
+        case name
+        case scope1 = "scope1_tco2"
+        case indirect = "indirect_tco2"
+        case total = "total_tco2"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -139,8 +164,14 @@ extension RegionalResult.EnterpriseDiagnostic: Encodable {
 
 extension RegionalResult.Trend: Encodable {
     enum CodingKeys: String, CodingKey {
-        case view, yearOnYear = "year_on_year_percent", peakYear = "peak_year", peakValue = "peak_tco2"
-        case lastYear = "last_year", lastValue = "last_tco2", fromPeak = "change_from_peak_percent", trail
+        case view
+        case yearOnYear = "year_on_year_percent"
+        case peakYear = "peak_year"
+        case peakValue = "peak_tco2"
+        case lastYear = "last_year"
+        case lastValue = "last_tco2"
+        case fromPeak = "change_from_peak_percent"
+        case trail
     }
     enum ChangeKeys: String, CodingKey { case year, percent }
 
@@ -157,8 +188,9 @@ extension RegionalResult.Trend: Encodable {
         try container.encode(RegionalResult.tCO2(peakValue), forKey: .peakValue)
         try container.encode(lastYear, forKey: .lastYear)
         try container.encode(RegionalResult.tCO2(lastValue), forKey: .lastValue)
-        try container.encodeIfPresent(changeFromPeakPercent.map { DecimalText.format($0, places: RegionalResult.percent) },
-                                      forKey: .fromPeak)
+        try container.encodeIfPresent(
+            changeFromPeakPercent.map { DecimalText.format($0, places: RegionalResult.percent) },
+            forKey: .fromPeak)
         try container.encode(RegionalTrailJSON(trail), forKey: .trail)
     }
 }

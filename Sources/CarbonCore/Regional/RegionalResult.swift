@@ -48,6 +48,10 @@ public struct RegionalResult: Sendable {
     public struct Year: Sendable {
         public var year: Int
         public var method: Method
+        /// The labels of the two views, repeated per year so a stored year record still says
+        /// which view each total uses.
+        public var territorialView: String
+        public var consumptionView: String
         /// Territorial view: direct emissions inside the boundary, tCO2.
         public var territorial: Decimal
         /// Consumption minus local generation, MWh; negative for a net exporter.

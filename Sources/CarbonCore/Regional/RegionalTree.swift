@@ -21,8 +21,9 @@ struct RegionalTree {
                 throw CalculationError(.invalidInput, "a node id must not be empty", field: "nodes[\(index)].id")
             }
             if let first = indexByID[node.id] {
-                throw CalculationError(.invalidInput, "duplicate id '\(node.id)' (already used by nodes[\(first)])",
-                                       field: "nodes[\(index)].id")
+                throw CalculationError(
+                    .invalidInput, "duplicate id '\(node.id)' (already used by nodes[\(first)])",
+                    field: "nodes[\(index)].id")
             }
             indexByID[node.id] = index
         }
@@ -31,8 +32,9 @@ struct RegionalTree {
         for (index, node) in nodes.enumerated() {
             guard let parentID = node.parent else { continue }
             guard let parentIndex = indexByID[parentID] else {
-                throw CalculationError(.invalidInput, "parent '\(parentID)' is not the id of any node",
-                                       field: "nodes[\(index)].parent")
+                throw CalculationError(
+                    .invalidInput, "parent '\(parentID)' is not the id of any node",
+                    field: "nodes[\(index)].parent")
             }
             parent[index] = parentIndex
             children[parentIndex].append(index)

@@ -18,21 +18,26 @@ enum RegionalTrend {
                 continue
             }
             let percent = (current.value - previous.value) / previous.value * 100
-            trail.step("YoY_\(current.year)", "(E_\(current.year) − E_\(previous.year)) / E_\(previous.year) × 100",
-                       [Quantity(current.value, .tonneCO2), Quantity(previous.value, .tonneCO2)],
-                       Quantity(percent, RegionalCalculator.percent))
+            trail.step(
+                "YoY_\(current.year)", "(E_\(current.year) − E_\(previous.year)) / E_\(previous.year) × 100",
+                [Quantity(current.value, .tonneCO2), Quantity(previous.value, .tonneCO2)],
+                Quantity(percent, RegionalCalculator.percent))
             changes.append(.init(year: current.year, percent: percent))
         }
         // Earliest year at the maximum: a plateau peaks when it is first reached.
         var peak = first
         for point in series where point.value > peak.value { peak = point }
-        trail.step("peak", "argmax over \(first.year)–\(last.year) (earliest on a tie)",
-                   [Quantity(peak.value, .tonneCO2)], Quantity(peak.value, .tonneCO2), note: "peak year \(peak.year)")
+        trail.step(
+            "peak", "argmax over \(first.year)–\(last.year) (earliest on a tie)",
+            [Quantity(peak.value, .tonneCO2)], Quantity(peak.value, .tonneCO2), note: "peak year \(peak.year)")
         var fromPeak: Decimal?
         if peak.value != 0 {
-            fromPeak = trail.step("change_from_peak", "(E_\(last.year) − E_\(peak.year)) / E_\(peak.year) × 100",
-                                  [Quantity(last.value, .tonneCO2), Quantity(peak.value, .tonneCO2)],
-                                  Quantity((last.value - peak.value) / peak.value * 100, RegionalCalculator.percent)).value
+            fromPeak =
+                trail.step(
+                    "change_from_peak", "(E_\(last.year) − E_\(peak.year)) / E_\(peak.year) × 100",
+                    [Quantity(last.value, .tonneCO2), Quantity(peak.value, .tonneCO2)],
+                    Quantity((last.value - peak.value) / peak.value * 100, RegionalCalculator.percent)
+                ).value
         }
         return RegionalResult.Trend(
             view: view, yearOnYear: changes, peakYear: peak.year, peakValue: peak.value, lastYear: last.year,

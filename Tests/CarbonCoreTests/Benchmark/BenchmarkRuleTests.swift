@@ -58,8 +58,10 @@ import Testing
             let ranking = try #require(try BenchmarkComparison.rank(intensity: Decimal(mine), peers: peers.map { Decimal($0) }))
             let lower = peers.filter { $0 < mine }.count
             #expect(ranking.strictlyLower == lower)
-            let percentile = Double(lower) / Double(peers.count) * 100
-            let quartile = percentile < 25 ? 1 : percentile < 50 ? 2 : percentile < 75 ? 3 : 4
+            // percentile < 25 ⇔ 4 × lower < peers, and so on.
+            let quarters = 4 * lower
+            let n = peers.count
+            let quartile = quarters < n ? 1 : quarters < 2 * n ? 2 : quarters < 3 * n ? 3 : 4
             #expect(ranking.quartile == quartile)
         }
     }

@@ -97,13 +97,14 @@ import Testing
     }
 
     @Test func gasProblems() throws {
-        let unknown = M.process("p", "production", makes: "x", "1", "unit", emissions: [M.direct("HFC-134a", "1", "kg")])
+        // HFC-134a is in the IPCC tables (AR6 1530); a gas outside them needs its GWP in the input.
+        let unknown = M.process("p", "production", makes: "x", "1", "unit", emissions: [M.direct("HFC-4310mee", "1", "kg")])
         let unknownError = try #require(failure(M.system([unknown], fu: "x")))
         #expect(unknownError.code == .unknownGas)
         #expect(unknownError.field == "processes[0].emissions[0].gas")
         var extended = M.system([unknown], fu: "x")
-        extended["gwp"] = ["edition": "AR6", "values": ["HFC-134a": "1530"]]
-        #expect(try M.calculate(extended).total == 1530)
+        extended["gwp"] = ["edition": "AR6", "values": ["HFC-4310mee": "1600"]]
+        #expect(try M.calculate(extended).total == 1600)
         let noGas = M.process("p", "production", makes: "x", "1", "unit", emissions: [M.direct(nil, "1", "kg")])
         let noGasError = try #require(failure(M.system([noGas], fu: "x")))
         #expect(noGasError.code == .missingInput)

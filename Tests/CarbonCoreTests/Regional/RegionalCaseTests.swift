@@ -29,13 +29,17 @@ import Testing
         return [
             "name": "REG-01 county",
             "electricity": ["grid_factor": T.quantity(grid, "tCO2/MWh"), "net_export_policy": policy],
-            "nodes": [[
-                "id": "county", "level": "county",
-                "years": ["2022": [
-                    "enterprise_reports": reports,
-                    "other_electricity_consumption": T.quantity(other, "MWh"),
-                ]],
-            ]],
+            "nodes": [
+                [
+                    "id": "county", "level": "county",
+                    "years": [
+                        "2022": [
+                            "enterprise_reports": reports,
+                            "other_electricity_consumption": T.quantity(other, "MWh"),
+                        ]
+                    ],
+                ]
+            ],
         ]
     }
 
@@ -104,21 +108,29 @@ import Testing
                 "diesel": ["group": "oil", "tce_coefficient": T.quantity("1.4571", "kgce/kg")],
                 "natural_gas": ["group": "gas", "tce_coefficient": T.quantity("1.2143", "kgce/Nm3")],
             ],
-            "nodes": [[
-                "id": "province", "level": "province",
-                "years": ["2022": [
-                    "energy_statistics": [
-                        "fuels": [
-                            ["fuel": "raw_coal", "quantity": T.quantity(try value("raw_coal_t"), "t")],
-                            ["fuel": "gasoline", "quantity": T.quantity(try value("gasoline_t"), "t")],
-                            ["fuel": "diesel", "quantity": T.quantity(try value("diesel_t"), "t")],
-                            ["fuel": "natural_gas", "quantity": T.quantity(try value("natural_gas_10^4m3"), "10^4 Nm3")],
-                        ],
-                        "net_imported_electricity": T.quantity(try value("net_imported_electricity_MWh"), "MWh"),
+            "nodes": [
+                [
+                    "id": "province", "level": "province",
+                    "years": [
+                        "2022": [
+                            "energy_statistics": [
+                                "fuels": [
+                                    ["fuel": "raw_coal", "quantity": T.quantity(try value("raw_coal_t"), "t")],
+                                    ["fuel": "gasoline", "quantity": T.quantity(try value("gasoline_t"), "t")],
+                                    ["fuel": "diesel", "quantity": T.quantity(try value("diesel_t"), "t")],
+                                    [
+                                        "fuel": "natural_gas",
+                                        "quantity": T.quantity(try value("natural_gas_10^4m3"), "10^4 Nm3"),
+                                    ],
+                                ],
+                                "net_imported_electricity": T.quantity(
+                                    try value("net_imported_electricity_MWh"), "MWh"),
+                            ],
+                            "gdp": T.quantity(try value("GDP_10^4_yuan"), "10^4 yuan"),
+                        ]
                     ],
-                    "gdp": T.quantity(try value("GDP_10^4_yuan"), "10^4 yuan"),
-                ]],
-            ]],
+                ]
+            ],
         ]
         if let co2PerTce { model["co2_per_tce"] = co2PerTce }
         return model
@@ -140,8 +152,10 @@ import Testing
 
     @Test func reg02StandardCoalMethodWithInputCoefficients() throws {
         let model = try reg02Model(
-            co2PerTce: ["coal": T.quantity("2.66", "tCO2/tce"), "oil": T.quantity("1.73", "tCO2/tce"),
-                        "gas": T.quantity("1.56", "tCO2/tce")],
+            co2PerTce: [
+                "coal": T.quantity("2.66", "tCO2/tce"), "oil": T.quantity("1.73", "tCO2/tce"),
+                "gas": T.quantity("1.56", "tCO2/tce"),
+            ],
             grid: T.quantity("0.3938", "tCO2/MWh"))
         try checkReg02(try T.year(try T.run(model), "province", 2022))
     }

@@ -6,16 +6,14 @@ import Testing
 @Suite struct RegionalErrorTests {
     typealias T = RegionalTesting
 
-    static let coal: [String: Any] = ["group": "coal", "tce_coefficient": T.quantity("0.7143", "kgce/kg")]
-
     /// A one-node energy-statistics model; `change` edits it before it is run.
     func energyModel(_ change: (inout [String: Any], inout [String: Any]) -> Void = { _, _ in }) -> [String: Any] {
         var year: [String: Any] = [
-            "energy_statistics": ["fuels": [["fuel": "raw_coal", "quantity": T.quantity("100", "t")]]],
+            "energy_statistics": ["fuels": [["fuel": "raw_coal", "quantity": T.quantity("100", "t")]]]
         ]
         var model: [String: Any] = [
             "co2_per_tce": ["coal": T.quantity("2.66", "tCO2/tce")],
-            "fuels": ["raw_coal": Self.coal],
+            "fuels": ["raw_coal": ["group": "coal", "tce_coefficient": T.quantity("0.7143", "kgce/kg")]],
         ]
         change(&model, &year)
         model["nodes"] = [["id": "R", "years": ["2022": year]]]
@@ -25,10 +23,21 @@ import Testing
     func enterpriseModel(scope1: Any, unit: String = "tCO2") -> [String: Any] {
         [
             "electricity": ["grid_factor": T.quantity("0.5", "tCO2/MWh"), "net_export_policy": "credit"],
-            "nodes": [["id": "park", "years": ["2022": ["enterprise_reports": [[
-                "name": "E1", "scope1_emissions": ["value": scope1, "unit": unit],
-                "purchased_electricity": T.quantity("10", "MWh"),
-            ]]]]]],
+            "nodes": [
+                [
+                    "id": "park",
+                    "years": [
+                        "2022": [
+                            "enterprise_reports": [
+                                [
+                                    "name": "E1", "scope1_emissions": ["value": scope1, "unit": unit],
+                                    "purchased_electricity": T.quantity("10", "MWh"),
+                                ]
+                            ]
+                        ]
+                    ],
+                ]
+            ],
         ]
     }
 
@@ -38,11 +47,18 @@ import Testing
     }
 
     @Test func unknownFuelGroup() {
-        let error = T.error { _ = try T.run(energyModel { model, _ in model["fuels"] = ["peat": ["group": "peat", "tce_coefficient": T.quantity("0.5", "kgce/kg")]] }) }
+        let error = T.error {
+            _ = try T.run(
+                energyModel { model, _ in
+                    model["fuels"] = ["peat": ["group": "peat", "tce_coefficient": T.quantity("0.5", "kgce/kg")]]
+                })
+        }
         #expect(error?.code == .invalidInput)
         #expect(error?.field == "fuels.peat.group")
         #expect(error?.message.contains("coal, oil, gas") == true)
-        let inTable = T.error { _ = try T.run(energyModel { model, _ in model["co2_per_tce"] = ["biomass": T.quantity("0", "tCO2/tce")] }) }
+        let inTable = T.error {
+            _ = try T.run(energyModel { model, _ in model["co2_per_tce"] = ["biomass": T.quantity("0", "tCO2/tce")] })
+        }
         #expect(inTable?.field == "co2_per_tce.biomass")
     }
 
@@ -54,9 +70,10 @@ import Testing
 
     @Test func fuelQuantityOfTheWrongDimension() {
         let error = T.error {
-            _ = try T.run(energyModel { _, year in
-                year["energy_statistics"] = ["fuels": [["fuel": "raw_coal", "quantity": T.quantity("100", "MWh")]]]
-            })
+            _ = try T.run(
+                energyModel { _, year in
+                    year["energy_statistics"] = ["fuels": [["fuel": "raw_coal", "quantity": T.quantity("100", "MWh")]]]
+                })
         }
         #expect(error?.code == .dimensionMismatch)
         #expect(error?.field == "nodes[0].years.2022.energy_statistics.fuels[0].quantity")
@@ -67,7 +84,9 @@ import Testing
         let scope1 = T.error { _ = try T.run(enterpriseModel(scope1: "5", unit: "t")) }
         #expect(scope1?.code == .dimensionMismatch)
         #expect(scope1?.field == "nodes[0].years.2022.enterprise_reports[0].scope1_emissions")
-        let co2e = T.error { _ = try T.run(energyModel { model, _ in model["co2_per_tce"] = ["coal": T.quantity("2.66", "tCO2e/tce")] }) }
+        let co2e = T.error {
+            _ = try T.run(energyModel { model, _ in model["co2_per_tce"] = ["coal": T.quantity("2.66", "tCO2e/tce")] })
+        }
         #expect(co2e?.code == .dimensionMismatch)
         #expect(co2e?.field == "co2_per_tce.coal")
     }
@@ -85,9 +104,11 @@ import Testing
     }
 
     @Test func cycleInTheTree() {
-        let model: [String: Any] = ["nodes": [
-            ["id": "P"], ["id": "A", "parent": "B"], ["id": "B", "parent": "C"], ["id": "C", "parent": "A"],
-        ]]
+        let model: [String: Any] = [
+            "nodes": [
+                ["id": "P"], ["id": "A", "parent": "B"], ["id": "B", "parent": "C"], ["id": "C", "parent": "A"],
+            ]
+        ]
         let error = T.error { _ = try T.run(model) }
         #expect(error?.code == .invalidInput)
         #expect(error?.message.contains("A → B → C → A") == true)
@@ -113,22 +134,33 @@ import Testing
     /// that only some children have would under-count.
     @Test func parentAndChildrenMustNotOverlapOrBePartial() {
         let total = ["reported_total": ["direct_emissions": T.quantity("10", "tCO2")]]
-        let overlap = T.error { _ = try T.run(["nodes": [
-            ["id": "P", "years": ["2022": total]], ["id": "A", "parent": "P", "years": ["2022": total]],
-        ]]) }
+        let overlap = T.error {
+            _ = try T.run([
+                "nodes": [
+                    ["id": "P", "years": ["2022": total]], ["id": "A", "parent": "P", "years": ["2022": total]],
+                ]
+            ])
+        }
         #expect(overlap?.code == .invalidInput)
         #expect(overlap?.field == "nodes[0].years.2022")
-        let partial = T.error { _ = try T.run(["nodes": [
-            ["id": "P"], ["id": "A", "parent": "P", "years": ["2022": total]], ["id": "B", "parent": "P"],
-        ]]) }
+        let partial = T.error {
+            _ = try T.run([
+                "nodes": [
+                    ["id": "P"], ["id": "A", "parent": "P", "years": ["2022": total]], ["id": "B", "parent": "P"],
+                ]
+            ])
+        }
         #expect(partial?.code == .missingInput)
         #expect(partial?.field == "nodes[2].years")
     }
 
     @Test func oneSourcePerNodeYear() {
-        let error = T.error { _ = try T.run(energyModel { _, year in
-            year["reported_total"] = ["direct_emissions": T.quantity("10", "tCO2")]
-        }) }
+        let error = T.error {
+            _ = try T.run(
+                energyModel { _, year in
+                    year["reported_total"] = ["direct_emissions": T.quantity("10", "tCO2")]
+                })
+        }
         #expect(error?.code == .invalidInput)
         #expect(error?.field == "nodes[0].years.2022")
     }

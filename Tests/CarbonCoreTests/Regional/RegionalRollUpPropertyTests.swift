@@ -21,15 +21,17 @@ import Testing
                     years[year] = RegionalModel.YearData(
                         reportedTotal: .init(
                             directEmissions: Quantity(Decimal(seed) / 1000, .tonneCO2),
-                            netImportedElectricity: Quantity(Decimal(seed % 2_000_001 - 1_000_000) / 1000, .megawattHour)),
+                            netImportedElectricity: Quantity(
+                                Decimal(seed % 2_000_001 - 1_000_000) / 1000, .megawattHour)),
                         gdp: Quantity(Decimal(seed % 9_999 + 1), RegionalModel.defaultGDPUnit))
                 }
             }
             return RegionalModel.Node(id: "n\(index)", parent: parents[index].map { "n\($0)" }, years: years)
         }
         return RegionalModel(
-            electricity: .init(gridFactor: .quantity(Quantity(Decimal(grid) / 10_000, Unit.tonneCO2 / .megawattHour)),
-                               netExportPolicy: policy),
+            electricity: .init(
+                gridFactor: .quantity(Quantity(Decimal(grid) / 10_000, Unit.tonneCO2 / .megawattHour)),
+                netExportPolicy: policy),
             nodes: nodes)
     }
 

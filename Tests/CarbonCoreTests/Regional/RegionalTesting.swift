@@ -53,7 +53,8 @@ struct RegionalFactorTable: FactorResolving {
 
     func resolve(_ query: FactorQuery) throws(CalculationError) -> EmissionFactor {
         let found = factors.filter { factor in
-            (query.factorID.map { $0 == factor.factorID } ?? true) && (query.subject.map { $0 == factor.subject } ?? true)
+            (query.factorID.map { $0 == factor.factorID } ?? true)
+                && (query.subject.map { $0 == factor.subject } ?? true)
                 && (query.parameter.map { $0 == factor.parameter } ?? true)
         }
         guard found.count == 1 else { throw CalculationError(.noFactor, "no single factor fits \(query)") }
@@ -63,11 +64,13 @@ struct RegionalFactorTable: FactorResolving {
     /// The three tCO2/tce coefficients and the 广西 grid factor of REG-02, as in factor_reference.csv.
     static func reg02() throws -> RegionalFactorTable {
         func factor(_ id: String, _ parameter: String, _ subject: String, _ value: String, _ unit: String) throws
-            -> EmissionFactor {
-            EmissionFactor(factorID: id, category: parameter == "grid_factor" ? "electricity" : "region_ef",
-                           parameter: parameter, subject: subject, name: id,
-                           quantity: try Quantity(value: value, unit: unit), gas: "CO2",
-                           publication: "tslxft.com/tpfgls/bmzn/13587.html", verificationStatus: "read")
+            -> EmissionFactor
+        {
+            EmissionFactor(
+                factorID: id, category: parameter == "grid_factor" ? "electricity" : "region_ef",
+                parameter: parameter, subject: subject, name: id,
+                quantity: try Quantity(value: value, unit: unit), gas: "CO2",
+                publication: "tslxft.com/tpfgls/bmzn/13587.html", verificationStatus: "read")
         }
         return RegionalFactorTable(factors: [
             try factor("CN-REG-COAL-TCE", "tce_factor", "coal", "2.66", "tCO2/tce"),
