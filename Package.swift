@@ -66,7 +66,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CarbonCtlTests", dependencies: ["CarbonCtl"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", propertyBased], swiftSettings: swiftSettings),
         .testTarget(name: "AggregatorTests", dependencies: ["Aggregator"], swiftSettings: swiftSettings),
     ]
 )
