@@ -9,6 +9,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+let toml: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "carbon-platform",
@@ -22,6 +24,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // MARK: Pure domain: no I/O, no clock, no logging, no dependencies.
@@ -49,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EdgeAgent",
-            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite"],
+            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite", argumentParser, toml, logging],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
