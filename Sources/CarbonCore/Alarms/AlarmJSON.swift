@@ -4,69 +4,7 @@ import Foundation  // Codable containers, Decimal, Date
 /// durations are strings (a JSON number may have been through `Double`), unknown keys are
 /// refused (a misspelt `of_delay` must not silently mean "no delay"), and errors are
 /// `CalculationError`s naming the field. `init(from:)` errors pass through `JSONDecoder` unchanged.
-enum AlarmJSON {
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int?
-        init(stringValue: String) {
-            self.stringValue = stringValue
-            intValue = nil
-        }
-        init(intValue: Int) {
-            stringValue = String(intValue)
-            self.intValue = intValue
-        }
-    }
-
-    /// `rules[2].h.limit`.
-    static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue, key.stringValue == "Index \(index)" {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text
-    }
-
-    static func path<K: CodingKey>(_ container: KeyedDecodingContainer<K>, _ key: K) -> String {
-        path(container.codingPath + [key])
-    }
-
-    static func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ decoder: any Decoder, _: K.Type) throws {
-        let present = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        let known = K.allCases.map(\.stringValue)
-        if let unknown = present.sorted().first(where: { !known.contains($0) }) {
-            throw CalculationError(
-                .invalidInput, "unknown key '\(unknown)'; expected one of: \(known.joined(separator: ", "))",
-                field: path(decoder.codingPath + [AnyKey(stringValue: unknown)]))
-        }
-    }
-
-    /// A string, or nil when absent or null. A JSON number is refused by name.
-    static func string<K>(_ container: KeyedDecodingContainer<K>, _ key: K) throws -> String? {
-        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        do {
-            return try container.decode(String.self, forKey: key)
-        } catch DecodingError.typeMismatch {
-            if (try? container.decode(Decimal.self, forKey: key)) != nil {
-                throw CalculationError(
-                    .invalidNumber, "is a JSON number; write it as a string (\"30\") so it stays exact",
-                    field: path(container, key))
-            }
-            throw CalculationError(.invalidInput, "expected a string", field: path(container, key))
-        }
-    }
-
-    static func requiredString<K>(_ container: KeyedDecodingContainer<K>, _ key: K) throws -> String {
-        guard let text = try string(container, key) else {
-            throw CalculationError(.missingInput, "is required", field: path(container, key))
-        }
-        return text
-    }
-
+enum AlarmJSON: StrictJSONReading {
     static func decimal<K>(_ container: KeyedDecodingContainer<K>, _ key: K) throws -> Decimal? {
         guard let text = try string(container, key) else { return nil }
         return try located(path(container, key)) { () throws(CalculationError) in try DecimalText.parse(text) }

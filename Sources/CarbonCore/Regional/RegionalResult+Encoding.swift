@@ -99,13 +99,13 @@ extension RegionalResult.Year: Encodable {
         try container.encode(RegionalResult.tCO2(netImportedElectricity), forKey: .netImport)
         try container.encode(RegionalResult.tCO2(electricityAdjustment), forKey: .adjustment)
         try container.encode(RegionalResult.tCO2(consumption), forKey: .consumption)
-        var sources = container.nestedContainer(keyedBy: RegionalJSON.AnyKey.self, forKey: .bySource)
+        var sources = container.nestedContainer(keyedBy: StrictJSONKey.self, forKey: .bySource)
         for source in RegionalResult.DirectSource.allCases {
             guard let value = directBySource[source] else { continue }
             try sources.encode(RegionalResult.tCO2(value), forKey: .init(stringValue: source.rawValue))
         }
         if !tceByGroup.isEmpty {
-            var groups = container.nestedContainer(keyedBy: RegionalJSON.AnyKey.self, forKey: .tce)
+            var groups = container.nestedContainer(keyedBy: StrictJSONKey.self, forKey: .tce)
             for group in RegionalModel.FuelGroup.allCases {
                 guard let value = tceByGroup[group] else { continue }
                 try groups.encode(RegionalResult.tCO2(value), forKey: .init(stringValue: group.rawValue))
