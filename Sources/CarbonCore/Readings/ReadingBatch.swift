@@ -1,0 +1,215 @@
+import Foundation
+
+/// The agent → aggregator wire format, one Codable module both sides share (so they read and
+/// write it identically; golden files in the tests pin it). A batch covers a contiguous range of
+/// one store's sequences: readings, plus explicit gap and roll-up records for sequences the agent
+/// could not keep raw, so nothing is silently missing. Idempotency key: (agent, store epoch,
+/// sequence range); the content hash tells a replay from a conflicting re-use of the range.
+///
+/// JSON (keys snake_case, decimals as strings, times as integer milliseconds since 1970 UTC):
+/// ```json
+/// {"format": "carbon-batch/1", "agent_id": "gw-1", "store_epoch": "UUID", "first_seq": 1, "last_seq": 3,
+///  "readings": [{"seq": 1, "tag": "stack1.co2", "unit": "ppm", "time_ms": 1764064800123, "value": "92120", "quality": "good"}],
+///  "gaps": [{"first_seq": 2, "last_seq": 2, "reason": "quota_dropped"}],
+///  "rollups": [{"first_seq": 3, "last_seq": 3, "tag": "...", "unit": "kWh", "from_ms": …, "to_ms": …, "count": 1,
+///               "sum": "…", "min": "…", "max": "…", "first": "…", "last": "…"}],
+///  "content_sha256": "…"}
+/// ```
+public struct ReadingBatch: Codable, Hashable, Sendable {
+    public static let format = "carbon-batch/1"
+
+    public struct Reading: Codable, Hashable, Sendable {
+        public var seq: Int64
+        public var tag: String
+        public var unit: String
+        public var timeMilliseconds: Int64
+        public var value: Decimal
+        public var quality: ReadingQuality
+
+        public init(seq: Int64, tag: String, unit: String, timeMilliseconds: Int64, value: Decimal, quality: ReadingQuality) {
+            self.seq = seq
+            self.tag = tag
+            self.unit = unit
+            self.timeMilliseconds = timeMilliseconds
+            self.value = value
+            self.quality = quality
+        }
+
+        enum CodingKeys: String, CodingKey { case seq, tag, unit, value, quality, timeMilliseconds = "time_ms" }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            seq = try c.decode(Int64.self, forKey: .seq)
+            tag = try c.decode(String.self, forKey: .tag)
+            unit = try c.decode(String.self, forKey: .unit)
+            timeMilliseconds = try c.decode(Int64.self, forKey: .timeMilliseconds)
+            value = try ReadingBatch.decimal(c, .value)
+            quality = try c.decode(ReadingQuality.self, forKey: .quality)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(seq, forKey: .seq)
+            try c.encode(tag, forKey: .tag)
+            try c.encode(unit, forKey: .unit)
+            try c.encode(timeMilliseconds, forKey: .timeMilliseconds)
+            try c.encode(DecimalText.plain(value), forKey: .value)
+            try c.encode(quality, forKey: .quality)
+        }
+    }
+
+    /// Sequences the agent no longer holds in any form, and why (quota, corrupt store salvage).
+    public struct Gap: Codable, Hashable, Sendable {
+        public var firstSeq: Int64
+        public var lastSeq: Int64
+        public var reason: String
+
+        public init(firstSeq: Int64, lastSeq: Int64, reason: String) {
+            self.firstSeq = firstSeq
+            self.lastSeq = lastSeq
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey { case reason, firstSeq = "first_seq", lastSeq = "last_seq" }
+    }
+
+    /// Raw readings of one tag replaced by their aggregate (quota policy): sum, count, extremes,
+    /// and first/last so cumulative counters (energy) stay exact.
+    public struct Rollup: Codable, Hashable, Sendable {
+        public var firstSeq: Int64
+        public var lastSeq: Int64
+        public var tag: String
+        public var unit: String
+        public var fromMilliseconds: Int64
+        public var toMilliseconds: Int64
+        public var count: Int64
+        public var sum: String
+        public var min: String
+        public var max: String
+        public var first: String
+        public var last: String
+
+        enum CodingKeys: String, CodingKey {
+            case tag, unit, count, sum, min, max, first, last
+            case firstSeq = "first_seq", lastSeq = "last_seq", fromMilliseconds = "from_ms", toMilliseconds = "to_ms"
+        }
+    }
+
+    public var format: String = ReadingBatch.format
+    public var agentID: String
+    public var storeEpoch: UUID
+    public var firstSeq: Int64
+    public var lastSeq: Int64
+    public var readings: [Reading]
+    public var gaps: [Gap]
+    public var rollups: [Rollup]
+    public var contentSHA256: String
+
+    enum CodingKeys: String, CodingKey {
+        case format, readings, gaps, rollups
+        case agentID = "agent_id", storeEpoch = "store_epoch", firstSeq = "first_seq", lastSeq = "last_seq"
+        case contentSHA256 = "content_sha256"
+    }
+
+    /// A batch with its content hash computed.
+    public init(agentID: String, storeEpoch: UUID, readings: [Reading], gaps: [Gap] = [], rollups: [Rollup] = [])
+        throws(CalculationError)
+    {
+        let seqs = readings.map(\.seq) + gaps.flatMap { [$0.firstSeq, $0.lastSeq] } + rollups.flatMap { [$0.firstSeq, $0.lastSeq] }
+        guard let first = seqs.min(), let last = seqs.max() else {
+            throw CalculationError(.missingInput, "a batch needs at least one reading, gap or roll-up", field: "readings")
+        }
+        self.agentID = agentID
+        self.storeEpoch = storeEpoch
+        self.firstSeq = first
+        self.lastSeq = last
+        self.readings = readings
+        self.gaps = gaps
+        self.rollups = rollups
+        self.contentSHA256 = ""
+        contentSHA256 = canonicalHash()
+        try validate()
+    }
+
+    /// Checks what the receiver relies on: the format, every sequence in range exactly once
+    /// (readings, gaps and roll-ups together tile first…last), and the hash.
+    public func validate() throws(CalculationError) {
+        guard format == Self.format else {
+            throw CalculationError(.invalidInput, "unknown format '\(format)'; expected \(Self.format)", field: "format")
+        }
+        guard firstSeq >= 1, lastSeq >= firstSeq, lastSeq - firstSeq < 1_000_000 else {
+            throw CalculationError(.invalidInput, "first_seq…last_seq must be a range of 1 to 1000000 sequences from 1", field: "first_seq")
+        }
+        var covered = Set<Int64>()
+        func cover(_ range: ClosedRange<Int64>, _ field: String) throws(CalculationError) {
+            guard range.lowerBound >= firstSeq, range.upperBound <= lastSeq else {
+                throw CalculationError(.invalidInput, "sequence \(range) is outside first_seq…last_seq", field: field)
+            }
+            for seq in range where !covered.insert(seq).inserted {
+                throw CalculationError(.invalidInput, "sequence \(seq) appears twice", field: field)
+            }
+        }
+        for (index, reading) in readings.enumerated() { try cover(reading.seq...reading.seq, "readings[\(index)].seq") }
+        for (index, gap) in gaps.enumerated() {
+            guard gap.firstSeq <= gap.lastSeq else { throw CalculationError(.invalidInput, "an empty range", field: "gaps[\(index)]") }
+            try cover(gap.firstSeq...gap.lastSeq, "gaps[\(index)]")
+        }
+        for (index, rollup) in rollups.enumerated() {
+            guard rollup.firstSeq <= rollup.lastSeq else { throw CalculationError(.invalidInput, "an empty range", field: "rollups[\(index)]") }
+            try cover(rollup.firstSeq...rollup.lastSeq, "rollups[\(index)]")
+        }
+        guard covered.count == Int(lastSeq - firstSeq + 1) else {
+            throw CalculationError(.invalidInput, "sequences \(firstSeq)…\(lastSeq) are not all accounted for (send a gap record)", field: "readings")
+        }
+        guard contentSHA256 == canonicalHash() else {
+            throw CalculationError(.invalidInput, "content_sha256 does not match the content", field: "content_sha256")
+        }
+    }
+
+    /// SHA-256 of a canonical text of the content (not of the JSON, whose spacing and key order
+    /// differ between encoders): one line per record, fields separated by tabs, in sequence order.
+    public func canonicalHash() -> String {
+        var hasher = SHA256()
+        hasher.update("\(format)\n\(agentID)\n\(storeEpoch.uuidString.lowercased())\n\(firstSeq)\n\(lastSeq)\n")
+        for r in readings.sorted(by: { $0.seq < $1.seq }) {
+            hasher.update("R\t\(r.seq)\t\(r.tag)\t\(r.unit)\t\(r.timeMilliseconds)\t\(DecimalText.plain(r.value))\t\(r.quality.rawValue)\n")
+        }
+        for g in gaps.sorted(by: { $0.firstSeq < $1.firstSeq }) { hasher.update("G\t\(g.firstSeq)\t\(g.lastSeq)\t\(g.reason)\n") }
+        for u in rollups.sorted(by: { $0.firstSeq < $1.firstSeq }) {
+            hasher.update("U\t\(u.firstSeq)\t\(u.lastSeq)\t\(u.tag)\t\(u.unit)\t\(u.fromMilliseconds)\t\(u.toMilliseconds)\t\(u.count)\t\(u.sum)\t\(u.min)\t\(u.max)\t\(u.first)\t\(u.last)\n")
+        }
+        return hasher.finalize()
+    }
+
+    static func decimal<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Decimal {
+        let text: String
+        do { text = try c.decode(String.self, forKey: key) } catch DecodingError.typeMismatch {
+            throw CalculationError(.invalidNumber, "write decimal values as strings", field: InputDecoding.path(c.codingPath + [key]))
+        }
+        do { return try DecimalText.parse(text) } catch { throw error.at(InputDecoding.path(c.codingPath + [key]) ?? key.stringValue) }
+    }
+}
+
+/// The aggregator's answer to a batch: the outcome for this batch's range (identical on every
+/// replay) and the durable watermark (everything up to it is stored upstream, gaps included).
+public struct BatchReply: Codable, Hashable, Sendable {
+    public enum Status: String, Codable, Sendable { case accepted, duplicate }
+
+    public struct Rejected: Codable, Hashable, Sendable {
+        public var seq: Int64
+        public var reason: String
+    }
+
+    public var status: Status
+    public var firstSeq: Int64
+    public var lastSeq: Int64
+    public var contentSHA256: String
+    /// Readings stored apart as rejected (e.g. a time far in the future): acknowledged, not lost.
+    public var rejected: [Rejected]
+    public var watermark: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case status, rejected, watermark
+        case firstSeq = "first_seq", lastSeq = "last_seq", contentSHA256 = "content_sha256"
+    }
+}
