@@ -13,7 +13,7 @@ struct EdgeAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-agent",
         abstract: "Polls Modbus devices into a durable SQLite buffer on a factory gateway.",
-        subcommands: [Run.self, CheckConfig.self, Readings.self, Version.self],
+        subcommands: [Run.self, CheckConfig.self, Readings.self, Version.self, BenchStore.self],
         defaultSubcommand: Run.self)
 
     struct Options: ParsableArguments {
