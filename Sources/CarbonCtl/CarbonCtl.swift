@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// The operator and admin command line. Today: accounting runs, the factor library and unit
-/// conversions; alarm handling (edge and central) arrives with the agent and the aggregator.
+/// The operator and admin command line: accounting runs, the factor library, unit conversions,
+/// and alarms at the edge (through the agent's control socket; central alarms need the aggregator).
 @main
 struct CarbonCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +12,6 @@ struct CarbonCtl: ParsableCommand {
             source and the field; nothing is printed on standard output then.
             """,
         subcommands: [AccountCommand.self, FootprintCommand.self, RegionCommand.self, FactorsCommand.self,
-                      UnitsCommand.self]
+                      UnitsCommand.self, AlarmsCommand.self]
     )
 }

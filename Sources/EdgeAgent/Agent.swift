@@ -1,3 +1,4 @@
+import CarbonCore
 import Foundation
 import Logging
 
@@ -8,6 +9,8 @@ final class Agent: Sendable {
     let store: ReadingStore
     let committer: GroupCommitter
     let connections: [ModbusConnection.Endpoint: ModbusConnection]
+    let alarms: AlarmService
+    let control: ControlServer
     let logger: Logger
     let progress: Progress
     private let notifier = SystemdNotifier()
@@ -23,11 +26,14 @@ final class Agent: Sendable {
     }
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
-                 connections: [ModbusConnection.Endpoint: ModbusConnection], logger: Logger, progress: Progress) {
+                 connections: [ModbusConnection.Endpoint: ModbusConnection], alarms: AlarmService, control: ControlServer,
+                 logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
         self.committer = committer
         self.connections = connections
+        self.alarms = alarms
+        self.control = control
         self.logger = logger
         self.progress = progress
     }
@@ -51,12 +57,30 @@ final class Agent: Sendable {
                     endpoint: endpoint, responseTimeout: .milliseconds(entry.device.timeoutMilliseconds))
             }
         }
+        // Alarms: one engine per tag with rules, transitions committed in their own transactions,
+        // operators reach them through the control socket (carbonctl alarms).
+        var notifiers: [any AlarmNotifier] = [LogAlarmNotifier(write: { [logger] line in logger.notice("\(line)") })]
+        if let hook = settings.alarms.hook {
+            notifiers.append(HookAlarmNotifier(executable: hook, timeout: .seconds(settings.alarms.hookTimeoutSeconds),
+                                               report: { [logger] line in logger.warning("\(line)") }))
+        }
+        let alarms = try await AlarmService.open(
+            path: URL(fileURLWithPath: settings.agent.stateDirectory).appendingPathComponent("alarms.sqlite").path,
+            rules: loaded.devices.flatMap(\.device.alarms), notifiers: notifiers,
+            flood: AlarmFloodPolicy(window: .seconds(60), threshold: 10))
+        let socketDirectory = URL(fileURLWithPath: settings.agent.controlSocket).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        let group = try settings.alarms.controlGroup.map { name throws(ControlError) in try PeerPolicy.groupID(named: name) }
+        let control = try ControlServer.start(
+            ControlServerConfiguration(path: settings.agent.controlSocket, groupID: group),
+            service: alarms, report: { [logger] line in logger.warning("\(line)") })
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
             "devices": "\(loaded.devices.count)", "endpoints": "\(connections.count)",
+            "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count })", "control": "\(settings.agent.controlSocket)",
         ])
-        return Agent(loaded: loaded, store: store, committer: committer, connections: connections, logger: logger,
-                     progress: progress)
+        return Agent(loaded: loaded, store: store, committer: committer, connections: connections, alarms: alarms,
+                     control: control, logger: logger, progress: progress)
     }
 
     /// Polls until a stop signal (or `duration`), then commits what is pending and closes the store.
@@ -68,6 +92,7 @@ final class Agent: Sendable {
         }
         notifier.notify("READY=1\nSTATUS=polling \(loaded.devices.count) devices")
         let watchdog = Task { await self.watchdog() }
+        let ticker = Task { await self.tickAlarms() }
         if let duration {
             Task {
                 try? await Task.sleep(for: duration)
@@ -76,9 +101,12 @@ final class Agent: Sendable {
         }
         await polling.value
         watchdog.cancel()
+        ticker.cancel()
         signals.cancel()
         notifier.notify("STOPPING=1")
         await committer.flush()
+        await control.stop()
+        await alarms.close()
         let stored = (try? await store.count()) ?? -1
         await store.close()
         logger.notice("stopped", metadata: ["committed": "\(progress.snapshot.readings)", "stored": "\(stored)"])
@@ -93,16 +121,37 @@ final class Agent: Sendable {
                     device: entry.device, tags: entry.tags, connection: connection,
                     quarantineAfter: settings.polling.quarantineAfter,
                     maximumBackoff: .seconds(settings.polling.probeBackoffMaxSeconds),
-                    deliver: { [committer, logger] readings, _ in
-                        guard !readings.isEmpty else { return }
+                    deliver: { [committer, alarms, logger] readings, failedTags in
+                        if !readings.isEmpty {
+                            do {
+                                _ = try await committer.append(readings)
+                            } catch {
+                                logger.error("readings not stored", metadata: [LogKey.error: "\(error)", LogKey.readings: "\(readings.count)"])
+                            }
+                        }
+                        // Alarms see each reading after it is stored; a tag that could not be read
+                        // counts as communication loss (its value is not used).
+                        let now = Date()
                         do {
-                            _ = try await committer.append(readings)
+                            for reading in readings { _ = try await alarms.evaluate(reading) }
+                            for tag in failedTags { _ = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now) }
                         } catch {
-                            logger.error("readings not stored", metadata: [LogKey.error: "\(error)", LogKey.readings: "\(readings.count)"])
+                            logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
                         }
                     },
                     logger: logger)
                 group.addTask { await poller.run() }
+            }
+        }
+    }
+
+    /// Stale data, shelf expiry and flood windows need time to pass, not readings.
+    private func tickAlarms() async {
+        let interval = Duration.seconds(loaded.settings.alarms.tickSeconds)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do { _ = try await alarms.tick(at: Date()) } catch {
+                logger.error("alarm tick failed", metadata: [LogKey.error: "\(error)"])
             }
         }
     }

@@ -69,11 +69,36 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         }
     }
 
+    struct Alarms: Decodable, Sendable, Equatable {
+        /// An executable run once per alarm transition with the transition as JSON on stdin.
+        var hook: String?
+        var hookTimeoutSeconds = 10
+        /// Group allowed on the control socket (besides root and the agent's user); default: the agent's group.
+        var controlGroup: String?
+        /// How often stale data, shelf expiry and flood windows are evaluated.
+        var tickSeconds = 2
+
+        enum CodingKeys: String, CodingKey {
+            case hook, hookTimeoutSeconds = "hook_timeout_s", controlGroup = "control_group", tickSeconds = "tick_s"
+        }
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            hook = try c.decodeIfPresent(String.self, forKey: .hook)
+            hookTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .hookTimeoutSeconds) ?? 10
+            controlGroup = try c.decodeIfPresent(String.self, forKey: .controlGroup)
+            tickSeconds = try c.decodeIfPresent(Int.self, forKey: .tickSeconds) ?? 2
+        }
+    }
+
     var agent: Agent
     var buffer = Buffer()
     var polling = Polling()
+    var alarms = Alarms()
 
-    enum CodingKeys: String, CodingKey { case agent, buffer, polling }
+    enum CodingKeys: String, CodingKey { case agent, buffer, polling, alarms }
 
     init(agent: Agent) { self.agent = agent }
 
@@ -82,6 +107,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         agent = try c.decode(Agent.self, forKey: .agent)
         buffer = try c.decodeIfPresent(Buffer.self, forKey: .buffer) ?? Buffer()
         polling = try c.decodeIfPresent(Polling.self, forKey: .polling) ?? Polling()
+        alarms = try c.decodeIfPresent(Alarms.self, forKey: .alarms) ?? Alarms()
     }
 
     /// Checks values the types cannot: ranges and non-empty names. Errors name the key path.
@@ -97,5 +123,10 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         guard buffer.maxBytes >= 0 else { throw fail("buffer.max_bytes", "must not be negative") }
         guard polling.quarantineAfter >= 1 else { throw fail("polling.quarantine_after", "must be at least 1") }
         guard polling.probeBackoffMaxSeconds >= 1 else { throw fail("polling.probe_backoff_max_s", "must be at least 1") }
+        guard (1...3600).contains(alarms.tickSeconds) else { throw fail("alarms.tick_s", "must be between 1 and 3600") }
+        guard (1...600).contains(alarms.hookTimeoutSeconds) else { throw fail("alarms.hook_timeout_s", "must be between 1 and 600") }
+        if let group = alarms.controlGroup, (try? PeerPolicy.groupID(named: group)) == nil {
+            throw fail("alarms.control_group", "no group named '\(group)'")
+        }
     }
 }
