@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CarbonCtlTests", dependencies: ["CarbonCtl"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", propertyBased], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", propertyBased, logging], swiftSettings: swiftSettings),
         .testTarget(name: "AggregatorTests", dependencies: ["Aggregator"], swiftSettings: swiftSettings),
     ]
 )

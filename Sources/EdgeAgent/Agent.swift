@@ -11,6 +11,7 @@ final class Agent: Sendable {
     let connections: [ModbusConnection.Endpoint: ModbusConnection]
     let alarms: AlarmService
     let control: ControlServer
+    let mqtt: MQTTInput?
     let logger: Logger
     let progress: Progress
     private let notifier = SystemdNotifier()
@@ -27,13 +28,14 @@ final class Agent: Sendable {
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
                  connections: [ModbusConnection.Endpoint: ModbusConnection], alarms: AlarmService, control: ControlServer,
-                 logger: Logger, progress: Progress) {
+                 mqtt: MQTTInput?, logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
         self.committer = committer
         self.connections = connections
         self.alarms = alarms
         self.control = control
+        self.mqtt = mqtt
         self.logger = logger
         self.progress = progress
     }
@@ -74,18 +76,32 @@ final class Agent: Sendable {
         let control = try ControlServer.start(
             ControlServerConfiguration(path: settings.agent.controlSocket, groupID: group),
             service: alarms, report: { [logger] line in logger.warning("\(line)") })
+        // MQTT: each QoS 1 message is committed in its own transaction inside the message callback,
+        // so the PUBACK leaves only after the commit (MQTTInput).
+        var mqtt: MQTTInput? = nil
+        if let settings = settings.mqtt {
+            let (configuration, mapper) = try settings.resolve(agentID: loaded.settings.agent.id)
+            let input = try MQTTInput(configuration: configuration, mapper: mapper, store: store, logger: logger)
+            try input.start()
+            mqtt = input
+        }
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
             "devices": "\(loaded.devices.count)", "endpoints": "\(connections.count)",
             "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count })", "control": "\(settings.agent.controlSocket)",
+            "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
         return Agent(loaded: loaded, store: store, committer: committer, connections: connections, alarms: alarms,
-                     control: control, logger: logger, progress: progress)
+                     control: control, mqtt: mqtt, logger: logger, progress: progress)
     }
 
     /// Polls until a stop signal (or `duration`), then commits what is pending and closes the store.
     func run(for duration: Duration?) async {
-        let polling = Task { await self.poll() }
+        let polling = Task {
+            await self.poll()
+            // With no Modbus devices (an MQTT-only gateway) there is nothing to await: idle until stopped.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
         let signals = StopSignals { [logger] signal in
             logger.notice("stopping", metadata: ["signal": "\(signal)"])
             polling.cancel()
@@ -104,6 +120,7 @@ final class Agent: Sendable {
         ticker.cancel()
         signals.cancel()
         notifier.notify("STOPPING=1")
+        await mqtt?.stop()
         await committer.flush()
         await control.stop()
         await alarms.close()

@@ -97,8 +97,9 @@ struct AgentSettings: Decodable, Sendable, Equatable {
     var buffer = Buffer()
     var polling = Polling()
     var alarms = Alarms()
+    var mqtt: MQTTSettings?
 
-    enum CodingKeys: String, CodingKey { case agent, buffer, polling, alarms }
+    enum CodingKeys: String, CodingKey { case agent, buffer, polling, alarms, mqtt }
 
     init(agent: Agent) { self.agent = agent }
 
@@ -108,6 +109,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         buffer = try c.decodeIfPresent(Buffer.self, forKey: .buffer) ?? Buffer()
         polling = try c.decodeIfPresent(Polling.self, forKey: .polling) ?? Polling()
         alarms = try c.decodeIfPresent(Alarms.self, forKey: .alarms) ?? Alarms()
+        mqtt = try c.decodeIfPresent(MQTTSettings.self, forKey: .mqtt)
     }
 
     /// Checks values the types cannot: ranges and non-empty names. Errors name the key path.
@@ -125,6 +127,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         guard polling.probeBackoffMaxSeconds >= 1 else { throw fail("polling.probe_backoff_max_s", "must be at least 1") }
         guard (1...3600).contains(alarms.tickSeconds) else { throw fail("alarms.tick_s", "must be between 1 and 3600") }
         guard (1...600).contains(alarms.hookTimeoutSeconds) else { throw fail("alarms.hook_timeout_s", "must be between 1 and 600") }
+        if let mqtt { _ = try mqtt.resolve(agentID: agent.id) }
         if let group = alarms.controlGroup, (try? PeerPolicy.groupID(named: group)) == nil {
             throw fail("alarms.control_group", "no group named '\(group)'")
         }
