@@ -68,7 +68,7 @@ final class Agent: Sendable {
         }
         let alarms = try await AlarmService.open(
             path: URL(fileURLWithPath: settings.agent.stateDirectory).appendingPathComponent("alarms.sqlite").path,
-            rules: loaded.devices.flatMap(\.device.alarms), notifiers: notifiers,
+            rules: loaded.devices.flatMap(\.device.alarms) + (settings.mqtt?.alarms ?? []), notifiers: notifiers,
             flood: AlarmFloodPolicy(window: .seconds(60), threshold: 10))
         let socketDirectory = URL(fileURLWithPath: settings.agent.controlSocket).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
@@ -81,14 +81,22 @@ final class Agent: Sendable {
         var mqtt: MQTTInput? = nil
         if let settings = settings.mqtt {
             let (configuration, mapper) = try settings.resolve(agentID: loaded.settings.agent.id)
-            let input = try MQTTInput(configuration: configuration, mapper: mapper, store: store, logger: logger)
+            // Alarms see MQTT readings too, evaluated on the network thread (the blocking form).
+            let input = try MQTTInput(configuration: configuration, mapper: mapper, store: store, logger: logger,
+                                      afterCommit: { [alarms, logger] readings in
+                                          do {
+                                              for reading in readings { _ = try alarms.evaluateSync(reading) }
+                                          } catch {
+                                              logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
+                                          }
+                                      })
             try input.start()
             mqtt = input
         }
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
             "devices": "\(loaded.devices.count)", "endpoints": "\(connections.count)",
-            "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count })", "control": "\(settings.agent.controlSocket)",
+            "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count } + (settings.mqtt?.alarms.count ?? 0))", "control": "\(settings.agent.controlSocket)",
             "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
         return Agent(loaded: loaded, store: store, committer: committer, connections: connections, alarms: alarms,

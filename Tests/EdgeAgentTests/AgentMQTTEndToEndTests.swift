@@ -1,3 +1,4 @@
+import CarbonCore
 import Foundation
 import Testing
 @testable import EdgeAgent
@@ -22,6 +23,9 @@ import Testing
             [[mqtt.subscriptions]]
             filter = "plant/+/stack/+"
             fields = [ { value = "co2", tag = "{1}.{3}.co2", unit = "ppm" }, { value = "flow", tag = "{1}.{3}.flow", unit = "Nm3/h" } ]
+            [[mqtt.alarms]]
+            tag = "a.0.co2"
+            h = { limit = "90000", priority = "high" }
             """
         let path = directory.appendingPathComponent("edge-agent.toml")
         try Data(config.utf8).write(to: path)
@@ -70,6 +74,12 @@ import Testing
         #expect(Set(readings.filter { $0.tag.hasSuffix(".co2") }.map(\.value)) == [Decimal(string: "98500.5")!])
         #expect(Set(readings.filter { $0.tag.hasSuffix(".flow") }.map(\.value)) == [Decimal(string: "152000.25")!])
         #expect(Set(readings.map(\.tag)).isSuperset(of: ["a.3.co2", "a.9.flow"]))
+        // The alarm rule on an MQTT tag fired on the first message and was committed.
+        let alarms = try await AlarmService.open(path: directory.appendingPathComponent("state/alarms.sqlite").path,
+                                                 rules: [], notifiers: [])
+        let history = try await alarms.history(limit: 10, tag: nil)
+        await alarms.close()
+        #expect(history.contains { $0.transition.tag == "a.0.co2" && $0.transition.to == .unacknowledgedActive })
         try? FileManager.default.removeItem(at: directory)
     }
 }

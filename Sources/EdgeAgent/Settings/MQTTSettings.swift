@@ -1,3 +1,4 @@
+import CarbonCore
 import Foundation
 
 /// The `[mqtt]` table of the main file: one broker connection with a persistent session, and the
@@ -34,9 +35,11 @@ struct MQTTSettings: Decodable, Sendable, Equatable {
     var keyFile: String?
     var maxPayloadBytes = 262_144
     var subscriptions: [Subscription]
+    /// Alarm rules for MQTT tags (`[[mqtt.alarms]]`, the same shape as a device file's `[[alarms]]`).
+    var alarms: [AlarmRule]
 
     enum CodingKeys: String, CodingKey {
-        case host, port, username, subscriptions
+        case host, port, username, subscriptions, alarms
         case clientID = "client_id", passwordFile = "password_file", caFile = "ca_file", certFile = "cert_file"
         case keyFile = "key_file", maxPayloadBytes = "max_payload_bytes"
     }
@@ -53,6 +56,7 @@ struct MQTTSettings: Decodable, Sendable, Equatable {
         keyFile = try c.decodeIfPresent(String.self, forKey: .keyFile)
         maxPayloadBytes = try DeviceFile.ranged(c, .maxPayloadBytes, 16...16_777_216) ?? 262_144
         subscriptions = try c.decode([Subscription].self, forKey: .subscriptions)
+        alarms = try c.decodeIfPresent([AlarmRule].self, forKey: .alarms) ?? []
     }
 
     /// The client configuration and the topic mappings, or the first problem with its key path.

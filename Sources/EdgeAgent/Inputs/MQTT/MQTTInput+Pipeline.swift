@@ -11,16 +11,20 @@ extension MQTTInput {
         let store: ReadingStore
         let logger: Logger
         let now: @Sendable () -> Date
+        /// Called on the network thread after each commit (the alarm evaluation), still before the PUBACK.
+        let afterCommit: @Sendable ([Reading]) -> Void
         let statistics = Mutex(Statistics())
         /// When the last rejection was logged at warning level, and how many followed silently.
         private let rejectionWarnings = Mutex<(last: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
         static let rejectionWarningInterval = Duration.seconds(60)
 
-        init(mapper: MessageMapper, store: ReadingStore, logger: Logger, now: @escaping @Sendable () -> Date) {
+        init(mapper: MessageMapper, store: ReadingStore, logger: Logger, now: @escaping @Sendable () -> Date,
+             afterCommit: @escaping @Sendable ([Reading]) -> Void = { _ in }) {
             self.mapper = mapper
             self.store = store
             self.logger = logger
             self.now = now
+            self.afterCommit = afterCommit
         }
 
         func handle(_ message: MosquittoClient.Message) -> MosquittoClient.Disposition {
@@ -51,6 +55,7 @@ extension MQTTInput {
                 $0.storedMessages += 1
                 $0.storedReadings += readings.count
             }
+            afterCommit(readings)
             logger.trace(
                 "MQTT message stored",
                 metadata: [LogKey.mqttTopic: "\(message.topic)", LogKey.readings: "\(readings.count)"])

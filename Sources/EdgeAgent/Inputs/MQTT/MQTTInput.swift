@@ -71,11 +71,12 @@ final class MQTTInput: Sendable {
     init(
         configuration: MosquittoConfiguration, mapper: MessageMapper, store: ReadingStore, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
-        observer: @escaping @Sendable (MosquittoClient.Event) -> Void = { _ in }
+        observer: @escaping @Sendable (MosquittoClient.Event) -> Void = { _ in },
+        afterCommit: @escaping @Sendable ([Reading]) -> Void = { _ in }
     ) throws(MosquittoError) {
         var logger = logger
         logger[metadataKey: LogKey.mqttClient] = "\(configuration.clientID)"
-        let pipeline = Pipeline(mapper: mapper, store: store, logger: logger, now: now)
+        let pipeline = Pipeline(mapper: mapper, store: store, logger: logger, now: now, afterCommit: afterCommit)
         self.mapper = mapper
         self.pipeline = pipeline
         client = try MosquittoClient(
