@@ -8,7 +8,7 @@ final class Agent: Sendable {
     let loaded: ConfigLoader.Loaded
     let store: ReadingStore
     let committer: GroupCommitter
-    let connections: [ModbusConnection.Endpoint: ModbusConnection]
+    let pollers: PollerSupervisor
     let alarms: AlarmService
     let control: ControlServer
     let mqtt: MQTTInput?
@@ -27,12 +27,12 @@ final class Agent: Sendable {
     }
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
-                 connections: [ModbusConnection.Endpoint: ModbusConnection], alarms: AlarmService, control: ControlServer,
+                 pollers: PollerSupervisor, alarms: AlarmService, control: ControlServer,
                  mqtt: MQTTInput?, logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
         self.committer = committer
-        self.connections = connections
+        self.pollers = pollers
         self.alarms = alarms
         self.control = control
         self.mqtt = mqtt
@@ -51,14 +51,6 @@ final class Agent: Sendable {
             configuration: .init(interval: .milliseconds(settings.buffer.groupCommitMilliseconds),
                                  maxPending: settings.buffer.groupCommitMaxReadings),
             observer: { count, result in if case .success = result { progress.committed(count) } })
-        var connections: [ModbusConnection.Endpoint: ModbusConnection] = [:]
-        for entry in loaded.devices {
-            let endpoint = try entry.device.endpoint()
-            if connections[endpoint] == nil {
-                connections[endpoint] = try ModbusConnection(
-                    endpoint: endpoint, responseTimeout: .milliseconds(entry.device.timeoutMilliseconds))
-            }
-        }
         // Alarms: one engine per tag with rules, transitions committed in their own transactions,
         // operators reach them through the control socket (carbonctl alarms).
         var notifiers: [any AlarmNotifier] = [LogAlarmNotifier(write: { [logger] line in logger.notice("\(line)") })]
@@ -95,19 +87,21 @@ final class Agent: Sendable {
         }
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
-            "devices": "\(loaded.devices.count)", "endpoints": "\(connections.count)",
+            "devices": "\(loaded.devices.count)",
             "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count } + (settings.mqtt?.alarms.count ?? 0))", "control": "\(settings.agent.controlSocket)",
             "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
-        return Agent(loaded: loaded, store: store, committer: committer, connections: connections, alarms: alarms,
+        return Agent(loaded: loaded, store: store, committer: committer, pollers: PollerSupervisor(logger: logger), alarms: alarms,
                      control: control, mqtt: mqtt, logger: logger, progress: progress)
     }
 
     /// Polls until a stop signal (or `duration`), then commits what is pending and closes the store.
     func run(for duration: Duration?) async {
+        // Installed before any poller starts, so an early SIGHUP cannot take its default action (exit).
+        let reloads = ReloadSignal { [self] in Task { await self.reload() } }
+        await pollers.apply(loaded.devices, make: makePoller)
         let polling = Task {
-            await self.poll()
-            // With no Modbus devices (an MQTT-only gateway) there is nothing to await: idle until stopped.
+            // The pollers run in the supervisor's tasks; this one only waits for the stop.
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
         let signals = StopSignals { [logger] signal in
@@ -124,6 +118,8 @@ final class Agent: Sendable {
             }
         }
         await polling.value
+        reloads.cancel()
+        await pollers.stopAll()
         watchdog.cancel()
         ticker.cancel()
         signals.cancel()
@@ -137,35 +133,51 @@ final class Agent: Sendable {
         logger.notice("stopped", metadata: ["committed": "\(progress.snapshot.readings)", "stored": "\(stored)"])
     }
 
-    private func poll() async {
+    /// Builds the poller of one device: its readings go through the group commit, then to the alarms.
+    private var makePoller: PollerSupervisor.MakePoller {
         let settings = loaded.settings
-        await withDiscardingTaskGroup { group in
-            for entry in loaded.devices {
-                guard let connection = try? connections[entry.device.endpoint()] else { continue }
-                let poller = ModbusPoller(
-                    device: entry.device, tags: entry.tags, connection: connection,
-                    quarantineAfter: settings.polling.quarantineAfter,
-                    maximumBackoff: .seconds(settings.polling.probeBackoffMaxSeconds),
-                    deliver: { [committer, alarms, logger] readings, failedTags in
-                        if !readings.isEmpty {
-                            do {
-                                _ = try await committer.append(readings)
-                            } catch {
-                                logger.error("readings not stored", metadata: [LogKey.error: "\(error)", LogKey.readings: "\(readings.count)"])
-                            }
-                        }
-                        // Alarms see each reading after it is stored; a tag that could not be read
-                        // counts as communication loss (its value is not used).
-                        let now = Date()
+        return { [committer, alarms, logger] entry, connection in
+            ModbusPoller(
+                device: entry.device, tags: entry.tags, connection: connection,
+                quarantineAfter: settings.polling.quarantineAfter,
+                maximumBackoff: .seconds(settings.polling.probeBackoffMaxSeconds),
+                deliver: { readings, failedTags in
+                    if !readings.isEmpty {
                         do {
-                            for reading in readings { _ = try await alarms.evaluate(reading) }
-                            for tag in failedTags { _ = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now) }
+                            _ = try await committer.append(readings)
                         } catch {
-                            logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
+                            logger.error("readings not stored", metadata: [LogKey.error: "\(error)", LogKey.readings: "\(readings.count)"])
                         }
-                    },
-                    logger: logger)
-                group.addTask { await poller.run() }
+                    }
+                    // Alarms see each reading after it is stored; a tag that could not be read
+                    // counts as communication loss (its value is not used).
+                    let now = Date()
+                    do {
+                        for reading in readings { _ = try await alarms.evaluate(reading) }
+                        for tag in failedTags { _ = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now) }
+                    } catch {
+                        logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
+                    }
+                },
+                logger: logger)
+        }
+    }
+
+    /// SIGHUP: re-read the configuration; an invalid one is rejected and the running one kept.
+    /// Devices whose file did not change keep polling without a missed cycle. Buffer, MQTT and
+    /// alarm-rule changes take effect at the next restart (logged).
+    func reload() async {
+        switch ConfigLoader.load(configFile: loaded.configFile) {
+        case .failure(let errors):
+            for error in errors.errors { logger.error("reload rejected, the running configuration is kept", metadata: [LogKey.error: "\(error)"]) }
+        case .success(let new):
+            let change = await pollers.apply(new.devices, make: makePoller)
+            logger.notice("configuration reloaded", metadata: [
+                "started": "\(change.started)", "stopped": "\(change.stopped)", "kept": "\(change.kept)",
+            ])
+            let oldRules = loaded.devices.flatMap(\.device.alarms), newRules = new.devices.flatMap(\.device.alarms)
+            if oldRules != newRules || new.settings != loaded.settings {
+                logger.warning("alarm rules or agent settings changed: they take effect at the next restart")
             }
         }
     }
@@ -192,6 +204,22 @@ final class Agent: Sendable {
             }
         }
     }
+}
+
+/// SIGHUP as an event (its default action would end the process).
+///
+/// `@unchecked Sendable`: the source is set once in `init`, and may be cancelled from any thread.
+final class ReloadSignal: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+
+    init(handler: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { handler() }
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
 }
 
 /// SIGTERM and SIGINT as events on a dispatch queue (the default action would kill the process

@@ -9,12 +9,16 @@ enum ConfigLoader {
     struct Loaded: Sendable {
         var settings: AgentSettings
         var devices: [LoadedDevice]
+        /// The main file it came from (reloads read it again).
+        var configFile: String = ""
     }
 
     struct LoadedDevice: Sendable {
         var file: String
         var device: DeviceFile
         var tags: [ModbusTag]
+        /// SHA-256 of the file's text: a reload keeps a device polling when this is unchanged.
+        var fingerprint: String = ""
     }
 
     /// The main file and every `*.toml` in its devices directory (in name order). All errors are
@@ -49,7 +53,7 @@ enum ConfigLoader {
             case .failure(let error): errors.append(error)
             }
         }
-        return errors.isEmpty ? .success(Loaded(settings: settings, devices: devices)) : .failure(ConfigErrors(errors: errors))
+        return errors.isEmpty ? .success(Loaded(settings: settings, devices: devices, configFile: configFile)) : .failure(ConfigErrors(errors: errors))
     }
 
     /// One device file: decoded, validated, and checked against the devices and tags seen so far.
@@ -72,7 +76,8 @@ enum ConfigLoader {
                 return .failure(ConfigError(file: path, keyPath: "tags", message: "tag '\(tag.name)' is also defined in \(other)"))
             }
         }
-        return .success(LoadedDevice(file: path, device: device, tags: tags))
+        let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return .success(LoadedDevice(file: path, device: device, tags: tags, fingerprint: SHA256.hex(text)))
     }
 
     static func decode<T: Decodable>(_ type: T.Type, file: String) throws(ConfigError) -> T {
