@@ -12,6 +12,7 @@ final class Agent: Sendable {
     let alarms: AlarmService
     let control: ControlServer
     let mqtt: MQTTInput?
+    let sync: SyncService?
     let logger: Logger
     let progress: Progress
     private let notifier = SystemdNotifier()
@@ -28,7 +29,7 @@ final class Agent: Sendable {
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
                  pollers: PollerSupervisor, alarms: AlarmService, control: ControlServer,
-                 mqtt: MQTTInput?, logger: Logger, progress: Progress) {
+                 mqtt: MQTTInput?, sync: SyncService?, logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
         self.committer = committer
@@ -36,6 +37,7 @@ final class Agent: Sendable {
         self.alarms = alarms
         self.control = control
         self.mqtt = mqtt
+        self.sync = sync
         self.logger = logger
         self.progress = progress
     }
@@ -44,7 +46,15 @@ final class Agent: Sendable {
         let settings = loaded.settings
         try FileManager.default.createDirectory(atPath: settings.agent.stateDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: settings.agent.stateDirectory).appendingPathComponent("buffer.sqlite").path
-        let store = try await ReadingStore.open(path: path, maximumBytes: settings.buffer.maxBytes > 0 ? settings.buffer.maxBytes : nil)
+        // A damaged store is moved aside and a fresh one started at once; readable unsent rows are
+        // kept with their old epoch (the salvage report says how many were saved and lost).
+        let (store, salvage) = try await ReadingStore.openRecovering(
+            path: path, maximumBytes: settings.buffer.maxBytes > 0 ? settings.buffer.maxBytes : nil)
+        if let salvage {
+            logger.critical("the buffer was damaged: started a fresh store", metadata: [
+                "reason": "\(salvage.reason)", "damaged": "\(salvage.damagedPath)", "salvage": "\(salvage)",
+            ])
+        }
         let progress = Progress()
         let committer = GroupCommitter(
             store: store,
@@ -85,14 +95,19 @@ final class Agent: Sendable {
             try input.start()
             mqtt = input
         }
+        // Upload to the aggregator (optional): batches from the buffer's oldest unsent readings.
+        let sync = try settings.sync.map { sync throws in
+            try SyncService(configuration: try sync.resolve(agentID: settings.agent.id), store: store, logger: logger)
+        }
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
             "devices": "\(loaded.devices.count)",
             "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count } + (settings.mqtt?.alarms.count ?? 0))", "control": "\(settings.agent.controlSocket)",
+            "sync": "\(settings.sync.map { $0.endpoints.joined(separator: ",") } ?? "off (buffering only)")",
             "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
         return Agent(loaded: loaded, store: store, committer: committer, pollers: PollerSupervisor(logger: logger), alarms: alarms,
-                     control: control, mqtt: mqtt, logger: logger, progress: progress)
+                     control: control, mqtt: mqtt, sync: sync, logger: logger, progress: progress)
     }
 
     /// Polls until a stop signal (or `duration`), then commits what is pending and closes the store.
@@ -111,6 +126,8 @@ final class Agent: Sendable {
         notifier.notify("READY=1\nSTATUS=polling \(loaded.devices.count) devices")
         let watchdog = Task { await self.watchdog() }
         let ticker = Task { await self.tickAlarms() }
+        let quota = Task { await self.enforceQuota() }
+        let uploading = Task { await self.sync?.run() }
         if let duration {
             Task {
                 try? await Task.sleep(for: duration)
@@ -122,10 +139,13 @@ final class Agent: Sendable {
         await pollers.stopAll()
         watchdog.cancel()
         ticker.cancel()
+        quota.cancel()
         signals.cancel()
         notifier.notify("STOPPING=1")
         await mqtt?.stop()
         await committer.flush()
+        sync?.stop()
+        await uploading.value
         await control.stop()
         await alarms.close()
         let stored = (try? await store.count()) ?? -1
@@ -190,6 +210,27 @@ final class Agent: Sendable {
             do { _ = try await alarms.tick(at: Date()) } catch {
                 logger.error("alarm tick failed", metadata: [LogKey.error: "\(error)"])
             }
+        }
+    }
+
+    /// The disk quota (`buffer.max_bytes`): every 30 s, prune what is acknowledged, then roll up,
+    /// and only then drop the oldest unsent readings (recorded as a gap); warn from 80 %.
+    private func enforceQuota() async {
+        let maxBytes = loaded.settings.buffer.maxBytes
+        guard maxBytes > 0 else { return }
+        while !Task.isCancelled {
+            do {
+                let report = try await store.enforceQuota(maxBytes: maxBytes)
+                if report.lostData {
+                    logger.critical("buffer quota reached: oldest unsent readings dropped (sent upstream as a gap)",
+                                    metadata: ["report": "\(report)"])
+                } else if report.warning {
+                    logger.warning("buffer above 80% of its quota", metadata: ["report": "\(report)"])
+                }
+            } catch {
+                logger.error("quota enforcement failed", metadata: [LogKey.error: "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(30))
         }
     }
 

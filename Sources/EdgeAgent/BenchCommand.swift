@@ -15,7 +15,7 @@ extension EdgeAgentCommand {
 
         func run() async throws {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            let store = try await ReadingStore.open(path: path)
+            let store = try await ReadingStore.open(path: path, reserveBytes: 0)
             let start = Date(timeIntervalSince1970: 1_764_000_000)
             let clock = ContinuousClock()
             let began = clock.now

@@ -15,7 +15,7 @@ extension EdgeAgentCommand {
                 throw ExitCode(2)
             }
             let path = URL(fileURLWithPath: loaded.settings.agent.stateDirectory).appendingPathComponent("buffer.sqlite").path
-            let store = try await ReadingStore.open(path: path)
+            let store = try await ReadingStore.open(path: path, reserveBytes: 0)
             let count = try await store.count()
             // Sequences start at 1 and are never reused, so the last `tail` all lie after count − tail.
             let newest = try await store.peek(after: Int64(max(0, count - tail)), limit: Int.max).suffix(tail)

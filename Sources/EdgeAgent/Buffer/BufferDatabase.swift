@@ -3,10 +3,12 @@ import Foundation
 /// The buffer's operations as plain synchronous SQL on one connection. Not Sendable: only
 /// `ReadingStore` holds one, inside its mutex, and calls it from its queue.
 final class BufferDatabase {
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     let epoch: UUID
+    /// The file released when the disk fills (nil when the store was opened without one).
+    let reserve: DiskReserve?
 
-    private struct SeriesKey: Hashable {
+    struct SeriesKey: Hashable {
         var tag: String
         var unit: String
     }
@@ -16,7 +18,9 @@ final class BufferDatabase {
 
     /// `maximumBytes` caps the database file (`max_page_count`): past it an append throws
     /// `.diskFull` and stores nothing, while pruning still works, which a full disk would not allow.
-    init(path: String, maximumBytes: Int64? = nil) throws(StoreError) {
+    /// `reserveBytes` > 0 keeps a `DiskReserve` of that size next to the file (see appendRecovering).
+    init(path: String, maximumBytes: Int64? = nil, reserveBytes: Int64 = 0) throws(StoreError) {
+        reserve = reserveBytes > 0 ? DiskReserve(storePath: path, bytes: reserveBytes) : nil
         let connection = try SQLiteConnection(path: path)
         try BufferSchema.configure(connection)
         epoch = try BufferSchema.migrate(connection)
@@ -25,6 +29,8 @@ final class BufferDatabase {
             _ = try connection.scalar("PRAGMA max_page_count = \(max(1, maximumBytes / pageSize))")
         }
         self.connection = connection
+        // Best effort: a disk already too full for it must not stop collection.
+        reserve?.create()
     }
 
     func close() { connection.close() }
@@ -73,7 +79,7 @@ final class BufferDatabase {
 
     /// The highest sequence ever assigned. Sequences are assigned here, not by SQLite's rowid
     /// default (max + 1), because that would reuse numbers once pruning empties the table.
-    private func highestSequence() throws(StoreError) -> Int64 {
+    func highestSequence() throws(StoreError) -> Int64 {
         try connection.scalar("SELECT max(coalesce((SELECT max(seq) FROM readings), 0), seq_floor) FROM meta") ?? 0
     }
 
@@ -130,7 +136,7 @@ final class BufferDatabase {
         return result
     }
 
-    private func seriesKey(_ id: Int64, seq: Int64) throws(StoreError) -> SeriesKey {
+    func seriesKey(_ id: Int64, seq: Int64) throws(StoreError) -> SeriesKey {
         if let key = seriesKeys[id] { return key }
         let key = try connection.withStatement("SELECT tag, unit FROM series WHERE id = ?") {
             select throws(StoreError) -> SeriesKey? in
@@ -172,6 +178,9 @@ final class BufferDatabase {
                 "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings WHERE seq <= ? ORDER BY seq LIMIT ?)",
                 cursor, Int64(limit ?? -1))
             let deleted = connection.changes
+            // Roll-ups and gaps wholly acknowledged go too (schema 2); they are not counted as readings.
+            try connection.run("DELETE FROM rollups WHERE last_seq <= ?", cursor)
+            try connection.run("DELETE FROM gaps WHERE last_seq <= ?", cursor)
             if deleted > 0 {
                 // Every deleted seq is <= cursor, so the cursor is a safe floor for future sequences.
                 try connection.run("UPDATE meta SET seq_floor = max(seq_floor, ?) WHERE id = 1", cursor)

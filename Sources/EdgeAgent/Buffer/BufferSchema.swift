@@ -8,7 +8,7 @@ enum BufferSchema {
     static let applicationID: Int64 = 0x4342_5546
 
     /// The schema version this agent writes. Raising it means adding a `case` to `migrate(to:)`.
-    static let latestVersion: Int64 = 1
+    static let latestVersion: Int64 = 2
 
     /// Migration N brings a store from version N-1 to N, inside the same transaction that sets
     /// `user_version`. Add new cases; never edit a shipped one. (A switch, not an array of
@@ -16,6 +16,7 @@ enum BufferSchema {
     private static func migrate(to version: Int64, _ connection: SQLiteConnection) throws(StoreError) {
         switch version {
         case 1: try createVersion1(connection)
+        case 2: try createVersion2(connection)
         default: preconditionFailure("no migration to schema version \(version)")
         }
     }
@@ -108,5 +109,44 @@ enum BufferSchema {
             try insert.bind(UUID().uuidString, at: 1)
             _ = try insert.step()
         }
+    }
+
+    /// Version 2: what the quota policy and the corruption salvage leave behind. Roll-ups and gaps
+    /// stand for sequences whose raw readings are gone, so a batch still tiles its range (see
+    /// CarbonCore's ReadingBatch); decimals are the exact text `StoredValue.text` decodes. `salvaged`
+    /// holds readings rescued from a damaged store, under that store's (old) epoch and sequences.
+    private static func createVersion2(_ connection: SQLiteConnection) throws(StoreError) {
+        try connection.execute(
+            """
+            CREATE TABLE rollups (
+                first_seq INTEGER PRIMARY KEY,
+                last_seq INTEGER NOT NULL,
+                series INTEGER NOT NULL REFERENCES series (id),
+                from_ms INTEGER NOT NULL,
+                to_ms INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                sum TEXT NOT NULL,
+                min TEXT NOT NULL,
+                max TEXT NOT NULL,
+                first TEXT NOT NULL,
+                last TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE gaps (
+                first_seq INTEGER PRIMARY KEY,
+                last_seq INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE salvaged (
+                epoch TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                tag TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
+                value ANY NOT NULL,
+                scale INTEGER NOT NULL,
+                quality INTEGER NOT NULL,
+                PRIMARY KEY (epoch, seq)
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 }

@@ -28,9 +28,46 @@ import Synchronization
 // one store (epoch), even after pruning: (epoch, seq) identifies a reading upstream.
 //
 // Quota seam: `maximumBytes` caps the file (appends past it throw `.diskFull`, pruning still
-// works) and `size()` reports the pages. A policy that must drop unsent readings when the cap is
-// reached would add a `dropOldest` here that deletes above the cursor and raises `meta.seq_floor`
-// in the same transaction (see BufferDatabase.pruneAcknowledged), and reports the loss.
+// works) and `size()` reports the pages.
+//
+// Quota policy (issue 3; ReadingStore+Quota.swift, QuotaPolicy.swift, BufferDatabase+Quota.swift):
+//   try await store.enforceQuota(maxBytes: n)          -> QuotaReport   call it periodically
+//   try await store.enforceQuota(QuotaPolicy(...))     thresholds: warn at 80 %, act above 90 %,
+//                                                         reduce to 70 %, at most 20,000 rows a step
+//   QuotaPolicy.nextStep(usage, reducing:, rollupHelped:) the pure decision (sizes in, step out)
+// In order, each step its own transaction, measured again after each: (a) prune what is
+// acknowledged (readings, roll-ups, gaps); (b) roll the oldest unsent raw readings up into one
+// `rollups` row per tag and 15-minute interval (count, exact Decimal sum, min, max, first, last
+// by time), replacing them in the same transaction; (c) only when rolling up no longer frees
+// space, drop the oldest unsent records and record one `gaps` row ('quota_dropped') over them in
+// the same transaction. Roll-ups and gaps raise `meta.seq_floor`: sequences are never reused.
+//   try await store.peekUnsentRecords(limit: n)       -> [BufferRecord]   .reading/.rollup/.gap in
+//                                                         sequence order, tiling their range: what a
+//                                                         ReadingBatch (readings + rollups + gaps) needs.
+// A roll-up of a block gets `count` consecutive sequences of that block (tags interleave, so its
+// readings' own sequences are not contiguous): the block's roll-ups tile it exactly. `peekUnsent`
+// still returns readings only; once roll-ups or gaps exist, a sync client must use
+// `peekUnsentRecords` or its batches will not tile. `count()`/`unsentCount()` count raw readings.
+//
+// Full disk (DiskReserve.swift, BufferDatabase+DiskFull.swift): `open` creates `buffer.reserve`
+// (8 MiB of zeros, `reserveBytes:`; 0 for none) next to `buffer.sqlite`.
+//   try await store.append(readings, recoveringWith: policy) -> (sequences, recovery: QuotaReport?)
+// on SQLITE_FULL releases the reserve, checkpoints, enforces the policy with its cap lowered to
+// the size the store had reached, retries the append once and re-creates the reserve if it fits
+// (`report.reserveReleased/reserveRestored`); a second failure throws `.diskFull`.
+// `appendSync(_:recoveringWith:)` is the same for C callback threads; `reserveInPlace()` tells.
+//
+// Damaged file (BufferSalvage.swift):
+//   let (store, salvage) = try await ReadingStore.openRecovering(path: p)   salvage: SalvageReport?
+// SQLITE_CORRUPT, SQLITE_NOTADB or a failed `PRAGMA quick_check` at open (it reads every page)
+// moves the file aside as `buffer.sqlite.corrupt-<UTC time>` (its WAL too), creates a fresh store
+// (new epoch) so collection goes on, and copies every readable unsent reading of the damaged file
+// into the `salvaged` table with its OLD epoch and sequence (report: rows recovered and lost).
+//   try await store.peekSalvaged(limit:) -> [SalvagedReading]; acknowledgeSalvaged(epoch:through:)
+// Not done: sending salvaged readings upstream. They need batches under the old epoch (the
+// aggregator de-duplicates by epoch and sequence); the unrescued sequences would go as gaps with a
+// reason such as 'corrupt_lost'. A foreign database (`.notABufferStore` without NOTADB) or a newer
+// schema is refused and left in place, as with `open`.
 
 /// The buffer's façade: Sendable, and the only way to reach its `BufferDatabase`. SQLite blocks
 /// (fsync), so the async methods run it on `queue`, a serial queue this store owns, never on
@@ -53,14 +90,39 @@ final class ReadingStore: Sendable {
 
     /// Opens or creates the store at `path`, migrating it to the current schema. With
     /// `maximumBytes`, appends beyond that file size throw `.diskFull` (the quota policy's cap).
-    static func open(path: String, maximumBytes: Int64? = nil) async throws(StoreError) -> ReadingStore {
+    static func open(
+        path: String, maximumBytes: Int64? = nil, reserveBytes: Int64 = DiskReserve.defaultBytes
+    ) async throws(StoreError) -> ReadingStore {
         let queue = DispatchQueue(label: "edge-agent.buffer")
         let result: Result<ReadingStore, StoreError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(
                     returning: Result { () throws(StoreError) in
-                        let database = try BufferDatabase(path: path, maximumBytes: maximumBytes)
+                        let database = try BufferDatabase(
+                            path: path, maximumBytes: maximumBytes, reserveBytes: reserveBytes)
                         return ReadingStore(path: path, database: database, queue: queue)
+                    })
+            }
+        }
+        return try result.get()
+    }
+
+    /// `open`, but a damaged store (SQLITE_CORRUPT, SQLITE_NOTADB, or a failed `PRAGMA
+    /// quick_check`) is moved aside and replaced by a new one (new epoch), so collection goes on at
+    /// once; its readable unsent readings are copied into the new store's `salvaged` table under
+    /// their old epoch and sequences. The report is nil when the store was healthy.
+    static func openRecovering(
+        path: String, maximumBytes: Int64? = nil, reserveBytes: Int64 = DiskReserve.defaultBytes, now: Date = Date()
+    ) async throws(StoreError) -> (store: ReadingStore, salvage: SalvageReport?) {
+        let queue = DispatchQueue(label: "edge-agent.buffer")
+        let result: Result<(store: ReadingStore, salvage: SalvageReport?), StoreError> = await withCheckedContinuation {
+            continuation in
+            queue.async {
+                continuation.resume(
+                    returning: Result { () throws(StoreError) in
+                        let opened = try BufferSalvage.open(
+                            path: path, maximumBytes: maximumBytes, reserveBytes: reserveBytes, now: now)
+                        return (ReadingStore(path: path, database: opened.database, queue: queue), opened.salvage)
                     })
             }
         }
@@ -69,8 +131,10 @@ final class ReadingStore: Sendable {
 
     /// The blocking `open`, for start-up code and threads outside Swift concurrency.
     @available(*, noasync, message: "blocks on SQLite; use ReadingStore.open(path:)")
-    static func openSync(path: String, maximumBytes: Int64? = nil) throws(StoreError) -> ReadingStore {
-        let database = try BufferDatabase(path: path, maximumBytes: maximumBytes)
+    static func openSync(
+        path: String, maximumBytes: Int64? = nil, reserveBytes: Int64 = DiskReserve.defaultBytes
+    ) throws(StoreError) -> ReadingStore {
+        let database = try BufferDatabase(path: path, maximumBytes: maximumBytes, reserveBytes: reserveBytes)
         return ReadingStore(path: path, database: database, queue: DispatchQueue(label: "edge-agent.buffer"))
     }
 
@@ -145,7 +209,8 @@ final class ReadingStore: Sendable {
 
     // MARK: Confinement
 
-    private func run<T: Sendable>(
+    /// Internal (not private) so the store's extensions in other files reach the database the same way.
+    func run<T: Sendable>(
         _ body: @escaping @Sendable (BufferDatabase) throws(StoreError) -> T
     ) async throws(StoreError) -> T {
         // Not cancellable on purpose: a write that was started completes, and its caller learns the outcome.
@@ -160,7 +225,7 @@ final class ReadingStore: Sendable {
         return try result.get()
     }
 
-    private func runSync<T: Sendable>(_ body: @Sendable (BufferDatabase) throws(StoreError) -> T) throws(StoreError)
+    func runSync<T: Sendable>(_ body: @Sendable (BufferDatabase) throws(StoreError) -> T) throws(StoreError)
         -> T
     {
         let result: Result<T, StoreError> = queue.sync {

@@ -98,8 +98,9 @@ struct AgentSettings: Decodable, Sendable, Equatable {
     var polling = Polling()
     var alarms = Alarms()
     var mqtt: MQTTSettings?
+    var sync: SyncSettings?
 
-    enum CodingKeys: String, CodingKey { case agent, buffer, polling, alarms, mqtt }
+    enum CodingKeys: String, CodingKey { case agent, buffer, polling, alarms, mqtt, sync }
 
     init(agent: Agent) { self.agent = agent }
 
@@ -110,6 +111,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         polling = try c.decodeIfPresent(Polling.self, forKey: .polling) ?? Polling()
         alarms = try c.decodeIfPresent(Alarms.self, forKey: .alarms) ?? Alarms()
         mqtt = try c.decodeIfPresent(MQTTSettings.self, forKey: .mqtt)
+        sync = try c.decodeIfPresent(SyncSettings.self, forKey: .sync)
     }
 
     /// Checks values the types cannot: ranges and non-empty names. Errors name the key path.
@@ -128,6 +130,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         guard (1...3600).contains(alarms.tickSeconds) else { throw fail("alarms.tick_s", "must be between 1 and 3600") }
         guard (1...600).contains(alarms.hookTimeoutSeconds) else { throw fail("alarms.hook_timeout_s", "must be between 1 and 600") }
         if let mqtt { _ = try mqtt.resolve(agentID: agent.id) }
+        if let sync { _ = try sync.resolve(agentID: agent.id) }
         if let group = alarms.controlGroup, (try? PeerPolicy.groupID(named: group)) == nil {
             throw fail("alarms.control_group", "no group named '\(group)'")
         }
