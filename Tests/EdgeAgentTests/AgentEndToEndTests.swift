@@ -86,4 +86,27 @@ import Testing
         #expect(Set(all.filter { $0.reading.tag == "energy" }.map(\.reading.value)) == [Decimal(string: "1234567.89")!])
         try? FileManager.default.removeItem(at: directory)
     }
+
+    @Test func aCorruptBufferIsSetAsideAndCollectionContinues() async throws {
+        let sim = try SimulatedModbusDevice(registers: [0: [0x42F6, 0xE979, 0xCD15, 0x075B]])
+        let config = try configure(port: sim.port)
+        let first = try agent(["run", "--config", config, "--duration", "1"])
+        first.waitUntilExit()
+        let (oldEpoch, before) = try await stored()
+        #expect(before.count > 0)
+        // Overwrite the middle of the file: the next start must not stop on it.
+        let path = directory.appendingPathComponent("state/buffer.sqlite").path
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: 4096)
+        handle.write(Data(repeating: 0xA5, count: 8192))
+        try handle.close()
+        let second = try agent(["run", "--config", config, "--duration", "1"])
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let (newEpoch, after) = try await stored()
+        #expect(newEpoch != oldEpoch && after.count > 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("state").path)
+        #expect(names.contains { $0.hasPrefix("buffer.sqlite.corrupt-") })
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
