@@ -11,6 +11,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 let toml: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "carbon-platform",
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: Pure domain: no I/O, no clock, no logging, no dependencies.
@@ -53,7 +55,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EdgeAgent",
-            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite", argumentParser, toml, logging],
+            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite", argumentParser, toml, logging, prometheus],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

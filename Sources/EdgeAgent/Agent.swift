@@ -1,6 +1,7 @@
 import CarbonCore
 import Foundation
 import Logging
+import Prometheus
 
 /// The running agent: the store, the group committer, one connection per endpoint and one
 /// poller per device. Stops on SIGTERM/SIGINT (or after a fixed duration) with a final commit.
@@ -13,6 +14,8 @@ final class Agent: Sendable {
     let control: ControlServer
     let mqtt: MQTTInput?
     let sync: SyncService?
+    let metrics: AgentMetrics
+    let metricsServer: MetricsServer?
     let logger: Logger
     let progress: Progress
     private let notifier = SystemdNotifier()
@@ -29,7 +32,8 @@ final class Agent: Sendable {
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
                  pollers: PollerSupervisor, alarms: AlarmService, control: ControlServer,
-                 mqtt: MQTTInput?, sync: SyncService?, logger: Logger, progress: Progress) {
+                 mqtt: MQTTInput?, sync: SyncService?, metrics: AgentMetrics, metricsServer: MetricsServer?,
+                 logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
         self.committer = committer
@@ -38,6 +42,8 @@ final class Agent: Sendable {
         self.control = control
         self.mqtt = mqtt
         self.sync = sync
+        self.metrics = metrics
+        self.metricsServer = metricsServer
         self.logger = logger
         self.progress = progress
     }
@@ -56,11 +62,19 @@ final class Agent: Sendable {
             ])
         }
         let progress = Progress()
+        let metrics = AgentMetrics()
         let committer = GroupCommitter(
             store: store,
             configuration: .init(interval: .milliseconds(settings.buffer.groupCommitMilliseconds),
                                  maxPending: settings.buffer.groupCommitMaxReadings),
-            observer: { count, result in if case .success = result { progress.committed(count) } })
+            observer: { count, result in
+                switch result {
+                case .success:
+                    progress.committed(count)
+                    metrics.readingsCommitted.increment(by: Int64(count))
+                case .failure: metrics.commitFailures.increment()
+                }
+            })
         // Alarms: one engine per tag with rules, transitions committed in their own transactions,
         // operators reach them through the control socket (carbonctl alarms).
         var notifiers: [any AlarmNotifier] = [LogAlarmNotifier(write: { [logger] line in logger.notice("\(line)") })]
@@ -99,15 +113,29 @@ final class Agent: Sendable {
         let sync = try settings.sync.map { sync throws in
             try SyncService(configuration: try sync.resolve(agentID: settings.agent.id), store: store, logger: logger)
         }
+        // Prometheus metrics and /healthz on a loopback port (optional).
+        let metricsServer = try settings.agent.metricsAddress().map { address in
+            try MetricsServer(host: address.host, port: address.port) { [store, metrics] path in
+                switch path {
+                case "/metrics":
+                    await metrics.refresh(from: store)
+                    return (200, metrics.registry.emitToString())
+                case "/healthz": return (200, "ok\n")
+                default: return (404, "not found\n")
+                }
+            }
+        }
         logger.notice("agent started", metadata: [
             "agent": "\(settings.agent.id)", "store": "\(path)", "epoch": "\(store.epoch)",
             "devices": "\(loaded.devices.count)",
             "alarm_rules": "\(loaded.devices.reduce(0) { $0 + $1.device.alarms.count } + (settings.mqtt?.alarms.count ?? 0))", "control": "\(settings.agent.controlSocket)",
+            "metrics": "\(metricsServer.map { "port \($0.port)" } ?? "off")",
             "sync": "\(settings.sync.map { $0.endpoints.joined(separator: ",") } ?? "off (buffering only)")",
             "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
         return Agent(loaded: loaded, store: store, committer: committer, pollers: PollerSupervisor(logger: logger), alarms: alarms,
-                     control: control, mqtt: mqtt, sync: sync, logger: logger, progress: progress)
+                     control: control, mqtt: mqtt, sync: sync, metrics: metrics, metricsServer: metricsServer,
+                     logger: logger, progress: progress)
     }
 
     /// Polls until a stop signal (or `duration`), then commits what is pending and closes the store.
@@ -147,6 +175,7 @@ final class Agent: Sendable {
         sync?.stop()
         await uploading.value
         await control.stop()
+        metricsServer?.stop()
         await alarms.close()
         let stored = (try? await store.count()) ?? -1
         await store.close()
@@ -156,12 +185,13 @@ final class Agent: Sendable {
     /// Builds the poller of one device: its readings go through the group commit, then to the alarms.
     private var makePoller: PollerSupervisor.MakePoller {
         let settings = loaded.settings
-        return { [committer, alarms, logger] entry, connection in
+        return { [committer, alarms, metrics, logger] entry, connection in
             ModbusPoller(
                 device: entry.device, tags: entry.tags, connection: connection,
                 quarantineAfter: settings.polling.quarantineAfter,
                 maximumBackoff: .seconds(settings.polling.probeBackoffMaxSeconds),
                 deliver: { readings, failedTags in
+                    metrics.pollCycle(device: entry.device.name, readings: readings.count, failedTags: failedTags.count)
                     if !readings.isEmpty {
                         do {
                             _ = try await committer.append(readings)
@@ -173,8 +203,13 @@ final class Agent: Sendable {
                     // counts as communication loss (its value is not used).
                     let now = Date()
                     do {
-                        for reading in readings { _ = try await alarms.evaluate(reading) }
-                        for tag in failedTags { _ = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now) }
+                        for reading in readings {
+                            metrics.alarmTransitions.increment(by: Int64(try await alarms.evaluate(reading).count))
+                        }
+                        for tag in failedTags {
+                            let changes = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now)
+                            metrics.alarmTransitions.increment(by: Int64(changes.count))
+                        }
                     } catch {
                         logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
                     }

@@ -10,10 +10,12 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         /// Device files (`*.toml`), one device each; read in name order.
         var devicesDirectory: String = "/etc/edge-agent/devices.d"
         var controlSocket: String = "/run/edge-agent/control.sock"
+        /// `HOST:PORT` for Prometheus metrics and /healthz (IPv4; keep it on loopback); absent: off.
+        var metricsListen: String?
 
         enum CodingKeys: String, CodingKey {
             case id, stateDirectory = "state_directory", devicesDirectory = "devices_directory"
-            case controlSocket = "control_socket"
+            case controlSocket = "control_socket", metricsListen = "metrics_listen"
         }
 
         init(id: String) { self.id = id }
@@ -24,6 +26,17 @@ struct AgentSettings: Decodable, Sendable, Equatable {
             stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? stateDirectory
             devicesDirectory = try c.decodeIfPresent(String.self, forKey: .devicesDirectory) ?? devicesDirectory
             controlSocket = try c.decodeIfPresent(String.self, forKey: .controlSocket) ?? controlSocket
+            metricsListen = try c.decodeIfPresent(String.self, forKey: .metricsListen)
+        }
+
+        /// `metrics_listen` split into host and port.
+        func metricsAddress() throws(ConfigError) -> (host: String, port: Int32)? {
+            guard let text = metricsListen else { return nil }
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let port = Int32(parts[1]), (0...65535).contains(port) else {
+                throw ConfigError(keyPath: "agent.metrics_listen", message: "'\(text)' is not HOST:PORT (e.g. 127.0.0.1:9273)")
+            }
+            return (String(parts[0]), port)
         }
     }
 
@@ -120,6 +133,7 @@ struct AgentSettings: Decodable, Sendable, Equatable {
         guard !agent.id.isEmpty, agent.id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw fail("agent.id", "must be non-empty letters, digits, '-', '_' or '.'")
         }
+        _ = try agent.metricsAddress()
         guard (1...60_000).contains(buffer.groupCommitMilliseconds) else {
             throw fail("buffer.group_commit_ms", "must be between 1 and 60000")
         }
