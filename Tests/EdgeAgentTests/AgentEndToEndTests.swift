@@ -38,17 +38,6 @@ import Testing
         return directory.appendingPathComponent("edge-agent.toml").path
     }
 
-    func agent(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("edge-agent")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     func stored() async throws -> (epoch: UUID, readings: [StoredReading]) {
         let store = try await ReadingStore.open(path: directory.appendingPathComponent("state/buffer.sqlite").path)
         let readings = try await store.peek(after: 0, limit: Int.max)
@@ -59,7 +48,7 @@ import Testing
     @Test func pollsExactValuesAndSurvivesKillNine() async throws {
         let sim = try SimulatedModbusDevice(registers: [0: [0x42F6, 0xE979, 0xCD15, 0x075B]])
         let config = try configure(port: sim.port)
-        let first = try agent(["run", "--config", config])
+        let first = try AgentProcess.start(["run", "--config", config])
         // Wait for a few committed cycles, then kill -9 mid-flight.
         var before: [StoredReading] = []
         for _ in 0..<100 {
@@ -75,7 +64,7 @@ import Testing
         #expect(afterKill.count >= before.count)  // nothing that was readable before the kill is gone
         #expect(Array(afterKill.prefix(before.count)) == before)
 
-        let second = try agent(["run", "--config", config, "--duration", "1"])
+        let second = try AgentProcess.start(["run", "--config", config, "--duration", "1"])
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         let (epochAgain, all) = try await stored()
@@ -90,7 +79,7 @@ import Testing
     @Test func aCorruptBufferIsSetAsideAndCollectionContinues() async throws {
         let sim = try SimulatedModbusDevice(registers: [0: [0x42F6, 0xE979, 0xCD15, 0x075B]])
         let config = try configure(port: sim.port)
-        let first = try agent(["run", "--config", config, "--duration", "1"])
+        let first = try AgentProcess.start(["run", "--config", config, "--duration", "1"])
         first.waitUntilExit()
         let (oldEpoch, before) = try await stored()
         #expect(before.count > 0)
@@ -100,7 +89,7 @@ import Testing
         try handle.seek(toOffset: 4096)
         handle.write(Data(repeating: 0xA5, count: 8192))
         try handle.close()
-        let second = try agent(["run", "--config", config, "--duration", "1"])
+        let second = try AgentProcess.start(["run", "--config", config, "--duration", "1"])
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         let (newEpoch, after) = try await stored()

@@ -32,13 +32,7 @@ import Testing
         let log = directory.appendingPathComponent("agent.log")
         func startAgent() throws -> Process {
             FileManager.default.createFile(atPath: log.path, contents: nil)
-            let agent = Process()
-            agent.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-                .appendingPathComponent("edge-agent")
-            agent.arguments = ["run", "--config", path.path, "--log-level", "info"]
-            agent.standardOutput = FileHandle.nullDevice
-            agent.standardError = try FileHandle(forWritingTo: log)
-            try agent.run()
+            let agent = try AgentProcess.start(["run", "--config", path.path, "--log-level", "info"], stderr: try FileHandle(forWritingTo: log))
             return agent
         }
         func waitSubscribed() async throws {

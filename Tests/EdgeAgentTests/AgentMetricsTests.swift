@@ -19,27 +19,8 @@ import Testing
             control_socket = "control.sock"
             metrics_listen = "127.0.0.1:\(port)"
             """.utf8).write(to: directory.appendingPathComponent("edge-agent.toml"))
-        try Data("""
-            name = "sim"
-            protocol = "modbus_tcp"
-            host = "127.0.0.1"
-            port = \(sim.port)
-            interval_ms = 100
-            address_base = 0
-            [[tags]]
-            name = "value"
-            table = "holding_register"
-            address = 0
-            data_type = "uint16"
-            unit = ""
-            """.utf8).write(to: devices.appendingPathComponent("sim.toml"))
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("edge-agent")
-        agent.arguments = ["run", "--config", directory.appendingPathComponent("edge-agent.toml").path]
-        agent.standardOutput = FileHandle.nullDevice
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
+        try Data(AgentProcess.singleTagDevice(name: "sim", port: sim.port, tag: "value").utf8).write(to: devices.appendingPathComponent("sim.toml"))
+        let agent = try AgentProcess.start(["run", "--config", directory.appendingPathComponent("edge-agent.toml").path])
         defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
         // A plain socket, not URLSession: under a full parallel run URLSession.shared is shared with
         // tests that hold requests to hanging servers, and its queueing made this test flaky.

@@ -7,23 +7,6 @@ import Testing
 @Suite(.serialized) struct AgentReloadTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-reload-\(UUID())")
 
-    func device(_ name: String, port: Int32, tag: String) -> String {
-        """
-        name = "\(name)"
-        protocol = "modbus_tcp"
-        host = "127.0.0.1"
-        port = \(port)
-        interval_ms = 100
-        address_base = 0
-        [[tags]]
-        name = "\(tag)"
-        table = "holding_register"
-        address = 0
-        data_type = "uint16"
-        unit = ""
-        """
-    }
-
     func tags() async throws -> [String: Int] {
         let store = try await ReadingStore.open(path: directory.appendingPathComponent("state/buffer.sqlite").path)
         let readings = try await store.peek(after: 0, limit: Int.max)
@@ -47,14 +30,8 @@ import Testing
         try FileManager.default.createDirectory(at: devices, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("edge-agent.toml")
         try Data("[agent]\nid = \"reload\"\nstate_directory = \"state\"\ndevices_directory = \"devices.d\"\ncontrol_socket = \"control.sock\"\n".utf8).write(to: config)
-        try Data(device("one", port: first.port, tag: "one.value").utf8).write(to: devices.appendingPathComponent("one.toml"))
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("edge-agent")
-        agent.arguments = ["run", "--config", config.path]
-        agent.standardOutput = FileHandle.nullDevice
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
+        try Data(AgentProcess.singleTagDevice(name: "one", port: first.port, tag: "one.value").utf8).write(to: devices.appendingPathComponent("one.toml"))
+        let agent = try AgentProcess.start(["run", "--config", config.path])
         defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
         try await waitFor("the first device") { ($0["one.value"] ?? 0) >= 3 }
 
@@ -66,7 +43,7 @@ import Testing
         #expect(agent.isRunning)
 
         // A valid second device: it starts; the first one was never stopped.
-        try Data(device("two", port: second.port, tag: "two.value").utf8).write(to: devices.appendingPathComponent("two.toml"))
+        try Data(AgentProcess.singleTagDevice(name: "two", port: second.port, tag: "two.value").utf8).write(to: devices.appendingPathComponent("two.toml"))
         kill(agent.processIdentifier, SIGHUP)
         try await waitFor("the second device") { ($0["two.value"] ?? 0) >= 3 }
         let both = try await tags()

@@ -5,8 +5,7 @@ import Testing
 @Suite struct EdgeAgentCommandTests {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("edge-agent")
+        process.executableURL = AgentProcess.executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
