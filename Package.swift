@@ -12,6 +12,12 @@ let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: 
 let toml: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")  // PBKDF2 (BoringSSL)
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")  // NIOThreadPool for blocking C calls
 
 let package = Package(
     name: "carbon-platform",
@@ -28,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Pure domain: no I/O, no clock, no logging, no dependencies.
@@ -60,7 +70,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Aggregator",
-            dependencies: ["CarbonCore", "CSQLite", "CLibPQ"],
+            dependencies: [
+                "CarbonCore", "CarbonData", "CSQLite", "CLibPQ", argumentParser, logging, prometheus, hummingbird,
+                crypto, cryptoExtras, nioPosix, lifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -73,6 +86,10 @@ let package = Package(
         ),
         .testTarget(name: "CarbonCtlTests", dependencies: ["CarbonCtl"], swiftSettings: swiftSettings),
         .testTarget(name: "EdgeAgentTests", dependencies: ["EdgeAgent", propertyBased, logging], swiftSettings: swiftSettings),
-        .testTarget(name: "AggregatorTests", dependencies: ["Aggregator"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AggregatorTests",
+            dependencies: ["Aggregator", "CarbonCore", hummingbirdTesting, logging],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

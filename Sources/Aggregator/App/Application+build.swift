@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// Everything the service needs from outside, injected: `serve` passes the configured database,
+/// the system clock and the production password hasher; tests pass a temporary database, a clock
+/// they move, and a cheaper hasher.
+struct AppDependencies: Sendable {
+    let database: any Database
+    let checkpoints: AuditCheckpointLog
+    var clock: ServiceClock = .system
+    var passwordHasher: PasswordHasher = .standard
+    var sessionLifetimeSeconds: Int64 = 12 * 3600
+    var throttle: LoginThrottle.Settings = .standard
+    var version: String = AggregatorVersion.current
+}
+
+enum AggregatorVersion {
+    static let current = "0.2.0"
+}
+
+/// The router and its route table. Every module adds its routes here, one line each.
+func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppRequestContext>, catalogue: RouteCatalogue) {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let auditor = Auditor(database: dependencies.database, clock: dependencies.clock)
+    let authenticator = Authenticator(database: dependencies.database, clock: dependencies.clock)
+    let routes = RouteRegistry(router: router, authenticator: authenticator, auditor: auditor)
+
+    HealthController(database: dependencies.database, expectedSchemaVersion: Migrator.all.latestVersion)
+        .register(in: routes)
+    IdentityModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+
+    let document = OpenAPIDocumentBox()
+    routes.add(.get, "/openapi.json", access: .publicRoute, tag: "meta", summary: "This OpenAPI document",
+               response: .any) { _, _ in document.response() }
+    document.set(try OpenAPIDocument.json(for: routes.catalogue, version: dependencies.version))
+    return (router, routes.catalogue)
+}
+
+func buildApplication(_ dependencies: AppDependencies, host: String, port: Int, logger: Logger) throws
+    -> some ApplicationProtocol
+{
+    let (router, _) = try buildRouter(dependencies)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "carbon-aggregator"),
+        services: [AuditCheckpointService(log: dependencies.checkpoints, database: dependencies.database,
+                                          clock: dependencies.clock, logger: logger)],
+        logger: logger)
+}
+
+/// Holds the generated document; set once after every route is registered.
+final class OpenAPIDocumentBox: Sendable {
+    private let data = Mutex(Data())
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func response() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data.withLock { $0 })))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+
+/// The OpenAPI 3.1 document, generated from the route table so it always covers every route
+/// (a test compares the two). Served at `/openapi.json`.
+enum OpenAPIDocument {
+    static func json(for catalogue: RouteCatalogue, version: String) throws -> Data {
+        var paths: [String: [String: Operation]] = [:]
+        for spec in catalogue.specs {
+            let method = spec.method.rawValue.lowercased()
+            var responses: [String: Response] = [
+                String(spec.successStatus): Response(description: "success", schema: spec.responseSchema),
+                "400": .error("the request is malformed"), "422": .error("a field is invalid"),
+            ]
+            if spec.access != .publicRoute {
+                responses["401"] = .error("no valid credentials")
+                responses["403"] = .error("not permitted")
+            }
+            if !spec.parameters.isEmpty { responses["404"] = .error("not found (or not visible to the caller)") }
+            let operation = Operation(
+                operationId: operationID(spec), summary: spec.summary, tags: [spec.tag],
+                parameters: spec.parameters.map {
+                    Parameter(name: $0, in: "path", required: true, schema: .string(maxLength: 200))
+                },
+                requestBody: spec.requestSchema.map {
+                    RequestBody(required: true, content: ["application/json": .init(schema: $0)])
+                },
+                responses: responses,
+                security: spec.access == .publicRoute ? [] : [["bearer": []]])
+            paths[spec.openAPIPath, default: [:]][method] = operation
+        }
+        let document = Document(
+            openapi: "3.1.0",
+            info: .init(title: "Carbon platform aggregator", version: version),
+            paths: paths,
+            components: .init(
+                securitySchemes: ["bearer": .init(type: "http", scheme: "bearer")],
+                schemas: ["Error": errorSchema]))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+
+    static let errorSchema = JSONSchema.object(
+        ["error": .object(["code": .string(), "message": .string(), "field": .nullable(.string()),
+                           "request_id": .nullable(.string())], required: ["code", "message"])],
+        required: ["error"])
+
+    private static func operationID(_ spec: RouteSpec) -> String {
+        let words = spec.path.split(separator: "/").filter { !["api", "v1"].contains($0) }
+            .map { $0.hasPrefix(":") ? "by-" + $0.dropFirst() : String($0) }
+        return ([spec.method.rawValue.lowercased()] + words).joined(separator: "-")
+    }
+
+    struct Document: Encodable {
+        struct Info: Encodable { let title: String; let version: String }
+        struct Components: Encodable {
+            struct Scheme: Encodable { let type: String; let scheme: String }
+            let securitySchemes: [String: Scheme]
+            let schemas: [String: JSONSchema]
+        }
+        let openapi: String
+        let info: Info
+        let paths: [String: [String: Operation]]
+        let components: Components
+    }
+    struct Operation: Encodable {
+        let operationId: String
+        let summary: String
+        let tags: [String]
+        let parameters: [Parameter]
+        let requestBody: RequestBody?
+        let responses: [String: Response]
+        let security: [[String: [String]]]
+    }
+    struct Parameter: Encodable {
+        let name: String
+        let `in`: String
+        let required: Bool
+        let schema: JSONSchema
+    }
+    struct MediaType: Encodable { let schema: JSONSchema }
+    struct RequestBody: Encodable {
+        let required: Bool
+        let content: [String: MediaType]
+    }
+    struct Response: Encodable {
+        let description: String
+        let content: [String: MediaType]?
+        init(description: String, schema: JSONSchema?) {
+            self.description = description
+            content = schema.map { ["application/json": MediaType(schema: $0)] }
+        }
+        static func error(_ description: String) -> Response {
+            Response(description: description, schema: .ref("Error"))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation  // Decimal
+
+// Condition evaluation in three values. `unknown` means the request lacks what the condition
+// needs; `PolicyEngine` documents why unknown never permits and never spares a deny.
+
+/// The truth of one condition for one request.
+enum Truth: Sendable {
+    case holds, fails, unknown
+
+    init(_ value: Bool) { self = value ? .holds : .fails }
+}
+
+/// What the engine knows about a request; nil is "not known". `decide` knows everything but
+/// what the request leaves out; `permissions(of:at:)` knows no object at all.
+struct Facts: Sendable {
+    var organisation: OrganisationPath
+    var ownerID: String?
+    var amount: Decimal?
+    var resourceAttributes: [String: String]?
+    var context: AccessContext?
+
+    init(request: AccessRequest) {
+        organisation = request.organisation
+        ownerID = request.ownerID
+        amount = request.amount
+        resourceAttributes = request.resourceAttributes
+        context = request.context
+    }
+
+    init(organisation: OrganisationPath, context: AccessContext?) {
+        self.organisation = organisation
+        self.context = context
+    }
+}
+
+extension PolicyEngine {
+    func evaluate(_ condition: PolicyCondition, _ subject: AccessSubject, _ facts: Facts) -> Truth {
+        switch condition {
+        case .organisationWithinGrants:
+            return Truth(subject.grants.contains { $0.organisation.contains(facts.organisation) })
+        case .organisationOutsideGrants:
+            return Truth(!subject.grants.contains { $0.organisation.contains(facts.organisation) })
+        case .ownerIsSubject:
+            return facts.ownerID.map { Truth($0 == subject.id) } ?? .unknown
+        case .ownerIsNotSubject:
+            return facts.ownerID.map { Truth($0 != subject.id) } ?? .unknown
+        case .amount(let bound):
+            return facts.amount.map { Truth(bound.admits($0)) } ?? .unknown
+        case .localTime(let window):
+            return facts.context.map { Truth(window.contains(minuteOfDay: $0.localMinuteOfDay)) } ?? .unknown
+        case .weekday(let days):
+            return facts.context.map { Truth(days.contains($0.weekday)) } ?? .unknown
+        case .subjectAttribute(let key, let value):
+            return Truth(subject.attributes[key] == value)
+        case .resourceAttribute(let key, let value):
+            return facts.resourceAttributes.map { Truth($0[key] == value) } ?? .unknown
+        case .requestAttribute(let key, let value):
+            return facts.context.map { Truth($0.value(of: key) == value) } ?? .unknown
+        }
+    }
+}
