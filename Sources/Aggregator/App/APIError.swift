@@ -36,6 +36,11 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     /// Used both for missing objects and for objects outside the caller's organisations, so that
     /// guessing an id never reveals whether it exists.
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "\(what) not found") }
+    /// A body names an object that does not exist or that the caller may not see (the same answer
+    /// for both, so ids cannot be probed).
+    static func unknownReference(_ field: String, _ what: String) -> APIError {
+        APIError(.notFound, "not_found", "no such \(what)", field: field)
+    }
     static func conflict(_ message: String, field: String? = nil) -> APIError {
         APIError(.conflict, "conflict", message, field: field)
     }

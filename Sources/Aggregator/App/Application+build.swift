@@ -24,11 +24,12 @@ enum AggregatorVersion {
 /// The router and its route table. Every module adds its routes here, one line each.
 func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppRequestContext>, catalogue: RouteCatalogue) {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: ErrorMiddleware())
     let auditor = Auditor(database: dependencies.database, clock: dependencies.clock)
     let authenticator = Authenticator(database: dependencies.database, clock: dependencies.clock)
     let routes = RouteRegistry(router: router, authenticator: authenticator, auditor: auditor)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware(patterns: routes.patterns))
 
     HealthController(database: dependencies.database, expectedSchemaVersion: Migrator.all.latestVersion)
         .register(in: routes)

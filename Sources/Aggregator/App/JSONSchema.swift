@@ -1,9 +1,12 @@
+import Foundation
+
 /// The subset of JSON Schema (2020-12, as OpenAPI 3.1 uses it) that the route table needs to
 /// describe request and response bodies. Kept next to the routes so the document cannot drift.
 indirect enum JSONSchema: Sendable, Encodable {
     case object([String: JSONSchema], required: [String], additional: Bool = false)
     case array(JSONSchema)
-    case string(format: String? = nil, pattern: String? = nil, values: [String]? = nil, maxLength: Int? = nil)
+    case string(format: String? = nil, pattern: String? = nil, values: [String]? = nil, maxLength: Int? = nil,
+                minLength: Int? = nil)
     case integer(minimum: Int64? = nil, maximum: Int64? = nil)
     case boolean
     case nullable(JSONSchema)
@@ -18,9 +21,15 @@ indirect enum JSONSchema: Sendable, Encodable {
     /// Exact decimals travel as strings.
     static let decimal = JSONSchema.string(pattern: "^-?[0-9]+(\\.[0-9]+)?$")
     static let timestamp = JSONSchema.string(format: "date-time")
+    /// A name shown to people: 1 to 200 characters, not only spaces.
+    static let name = JSONSchema.string(pattern: "\\S", maxLength: 200, minLength: 1)
+    /// Every IANA zone this system knows, so a client can tell a valid one before sending it.
+    static let timeZone = JSONSchema.string(values: TimeZone.knownTimeZoneIdentifiers.sorted())
+    static let password = JSONSchema.string(maxLength: 1024, minLength: 12)
 
     private enum Keys: String, CodingKey {
         case type, properties, required, additionalProperties, items, format, pattern, minimum, maximum, maxLength
+        case minLength
         case enumValues = "enum"
         case anyOf
         case ref = "$ref"
@@ -37,12 +46,13 @@ indirect enum JSONSchema: Sendable, Encodable {
         case .array(let items):
             try container.encode("array", forKey: .type)
             try container.encode(items, forKey: .items)
-        case .string(let format, let pattern, let values, let maxLength):
+        case .string(let format, let pattern, let values, let maxLength, let minLength):
             try container.encode("string", forKey: .type)
             try container.encodeIfPresent(format, forKey: .format)
             try container.encodeIfPresent(pattern, forKey: .pattern)
             try container.encodeIfPresent(values, forKey: .enumValues)
             try container.encodeIfPresent(maxLength, forKey: .maxLength)
+            try container.encodeIfPresent(minLength, forKey: .minLength)
         case .integer(let minimum, let maximum):
             try container.encode("integer", forKey: .type)
             try container.encodeIfPresent(minimum, forKey: .minimum)

@@ -10,13 +10,19 @@ enum OpenAPIDocument {
             let method = spec.method.rawValue.lowercased()
             var responses: [String: Response] = [
                 String(spec.successStatus): Response(description: "success", schema: spec.responseSchema),
-                "400": .error("the request is malformed"), "422": .error("a field is invalid"),
+                "400": .error("the request is malformed"),
+                "404": .error("not found, or not visible to the caller (also for objects a body refers to)"),
+                "422": .error("a field or parameter is invalid; `field` names it"),
+                "429": .error("rate limited; see Retry-After"),
+                "503": .error("temporarily unavailable (e.g. the database is busy); see Retry-After"),
             ]
+            if spec.requestSchema != nil { responses["413"] = .error("the body is too large") }
             if spec.access != .publicRoute {
                 responses["401"] = .error("no valid credentials")
                 responses["403"] = .error("not permitted")
             }
-            if !spec.parameters.isEmpty { responses["404"] = .error("not found (or not visible to the caller)") }
+            if spec.method != .get { responses["409"] = .error("conflicts with the current state") }
+            for status in spec.extraErrors { responses[String(status)] = .error("see the summary") }
             let operation = Operation(
                 operationId: operationID(spec), summary: spec.summary, tags: [spec.tag],
                 parameters: spec.parameters.map {

@@ -27,6 +27,8 @@ struct RouteSpec: Sendable {
     let requestSchema: JSONSchema?
     let responseSchema: JSONSchema?
     let successStatus: Int
+    /// Error statuses this route answers beyond the ones every route of its kind may give.
+    let extraErrors: [Int]
 
     /// OpenAPI syntax (`/api/v1/organisations/{id}`).
     var openAPIPath: String {
@@ -46,6 +48,8 @@ final class RouteRegistry {
     private let authenticator: Authenticator
     private let auditor: Auditor
     private(set) var specs: [RouteSpec] = []
+    /// Shared with `MethodNotAllowedMiddleware`, which answers 405 for a known path.
+    let patterns = RoutePatterns()
 
     init(router: Router<AppRequestContext>, authenticator: Authenticator, auditor: Auditor) {
         self.router = router
@@ -55,11 +59,13 @@ final class RouteRegistry {
 
     func add<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method, _ path: String, access: RouteAccess, tag: String, summary: String,
-        request: JSONSchema? = nil, response: JSONSchema? = nil, status: Int = 200,
+        request: JSONSchema? = nil, response: JSONSchema? = nil, status: Int = 200, errors: [Int] = [],
         handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
         specs.append(RouteSpec(method: method, path: path, access: access, summary: summary, tag: tag,
-                               requestSchema: request, responseSchema: response, successStatus: status))
+                               requestSchema: request, responseSchema: response, successStatus: status,
+                               extraErrors: errors))
+        patterns.add(method: method, path: path)
         let authenticator = self.authenticator
         let auditor = self.auditor
         router.on(RouterPath(path), method: method) { request, context -> Response in

@@ -60,8 +60,8 @@ struct OrganisationCreate: RequestBody {
     typealias Keys = CodingKeys
 
     static let schema = JSONSchema.object(
-        ["parent_id": .uuid, "name": .string(maxLength: 200), "kind": .string(values: Array(Organisation.kinds.dropFirst())),
-         "time_zone": .string(maxLength: 64)],
+        ["parent_id": .uuid, "name": .name, "kind": .string(values: Array(Organisation.kinds.dropFirst())),
+         "time_zone": .nullable(.timeZone)],
         required: ["parent_id", "name", "kind"])
 }
 
@@ -77,8 +77,8 @@ struct OrganisationUpdate: RequestBody {
     typealias Keys = CodingKeys
 
     static let schema = JSONSchema.object(
-        ["name": .string(maxLength: 200), "kind": .string(values: Array(Organisation.kinds.dropFirst())),
-         "time_zone": .string(maxLength: 64)],
+        ["name": .nullable(.name), "kind": .nullable(.string(values: Array(Organisation.kinds.dropFirst()))),
+         "time_zone": .nullable(.timeZone)],
         required: [])
 }
 
@@ -92,7 +92,9 @@ struct OrganisationMove: RequestBody {
 enum OrganisationValidation {
     static func name(_ value: String, field: String = "name") throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(trimmed.count) else { throw APIError.invalidField(field, "a name has 1 to 200 characters") }
+        guard (1...200).contains(trimmed.count), value.count <= 200 else {
+            throw APIError.invalidField(field, "a name has 1 to 200 characters")
+        }
         return trimmed
     }
 

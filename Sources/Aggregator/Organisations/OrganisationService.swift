@@ -132,7 +132,7 @@ struct OrganisationService: Sendable {
     /// An invisible parent must look exactly like a missing one, or ids could be probed.
     private static func asUnknownParent(_ check: () throws -> Void) throws {
         do { try check() } catch let error as APIError where error.code == "not_found" {
-            throw APIError.invalidField("parent_id", "no such organisation")
+            throw APIError.unknownReference("parent_id", "organisation")
         }
     }
 
@@ -142,7 +142,7 @@ struct OrganisationService: Sendable {
         }
         let row = try await database.read { try $0.first("SELECT * FROM organisations WHERE id = $1", .text(id.lowercased())) }
         guard let row else {
-            throw field.map { APIError.invalidField($0, "no such organisation") } ?? APIError.notFound("organisation")
+            throw field.map { APIError.unknownReference($0, "organisation") } ?? APIError.notFound("organisation")
         }
         return try Organisation(row: row)
     }

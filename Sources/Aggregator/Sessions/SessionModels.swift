@@ -36,8 +36,8 @@ struct RegistrationRequest: RequestBody {
     }
     typealias Keys = CodingKeys
     static let schema = JSONSchema.object(
-        ["username": .string(pattern: "^[a-z0-9][a-z0-9._-]{2,63}$"), "display_name": .string(maxLength: 200),
-         "email": .nullable(.string(maxLength: 254)), "password": .string(maxLength: 1024),
+        ["username": .string(pattern: "^[a-z0-9][a-z0-9._-]{2,63}$"), "display_name": .name,
+         "email": .nullable(.string(format: "email", maxLength: 254)), "password": .password,
          "requested_organisation_id": .nullable(.uuid)],
         required: ["username", "display_name", "password"])
 }
@@ -51,7 +51,7 @@ struct PasswordChange: RequestBody {
     }
     typealias Keys = CodingKeys
     static let schema = JSONSchema.object(
-        ["current_password": .string(maxLength: 1024), "new_password": .string(maxLength: 1024)],
+        ["current_password": .string(maxLength: 1024), "new_password": .password],
         required: ["current_password", "new_password"])
 }
 
@@ -95,14 +95,16 @@ enum UserValidation {
 
     static func displayName(_ value: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(trimmed.count) else { throw APIError.invalidField("display_name", "1 to 200 characters") }
+        guard (1...200).contains(trimmed.count), value.count <= 200 else {
+            throw APIError.invalidField("display_name", "1 to 200 characters")
+        }
         return trimmed
     }
 
     static func email(_ value: String?) throws -> String? {
         guard let value, !value.isEmpty else { return nil }
         let parts = value.split(separator: "@")
-        guard value.count <= 254, parts.count == 2, parts[1].contains(".") else {
+        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw APIError.invalidField("email", "not an email address")
         }
         return value

@@ -107,7 +107,7 @@ struct SessionService: Sendable {
             }
             try throttle.recordFailure(addressKey, limit: 20, now: now, on: connection)
             if let requested, try connection.first("SELECT id FROM organisations WHERE id = $1", .text(requested)) == nil {
-                throw APIError.invalidField("requested_organisation_id", "no such organisation")
+                throw APIError.unknownReference("requested_organisation_id", "organisation")
             }
             do {
                 try connection.execute(
