@@ -54,10 +54,15 @@ public enum AuditChain {
         var expectedSequence = (anchor?.sequence ?? 0) + 1
         var previous = anchor?.hash ?? genesisHash
         var hashes: [Int64: String] = [:]
+        let present = Set(records.map(\.sequence))
         for record in records {
             if record.sequence < expectedSequence {
                 return .broken(sequence: record.sequence, code: .outOfOrder,
                                message: "record \(record.sequence) appears after \(expectedSequence - 1)")
+            }
+            if record.sequence > expectedSequence, present.contains(expectedSequence) {
+                return .broken(sequence: expectedSequence, code: .outOfOrder,
+                               message: "record \(expectedSequence) appears after record \(record.sequence)")
             }
             if record.sequence > expectedSequence {
                 return .broken(sequence: expectedSequence, code: .sequenceGap,
