@@ -27,8 +27,10 @@ extension SQLConnection {
 /// their blocking C calls on a thread pool of their own, never on Swift's cooperative pool.
 protocol Database: Sendable {
     var dialect: SQLDialect { get }
-    /// Runs `body` in one transaction that holds the write lock from the start; commits when it
-    /// returns, rolls back when it throws. Everything a request changes goes through one call.
+    /// Runs `body` in one transaction; commits when it returns, rolls back when it throws.
+    /// Everything a request changes goes through one call. SQLite takes the write lock up front
+    /// (writers are serialised); PostgreSQL runs READ COMMITTED, so a read-then-write that must
+    /// not interleave takes a lock (`FOR UPDATE` or `pg_advisory_xact_lock`), as the audit chain does.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T
     /// Runs `body` on a connection for reading (a consistent snapshot on both backends).
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T

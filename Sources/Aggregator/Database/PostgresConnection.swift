@@ -71,7 +71,8 @@ final class PostgresConnection: SQLConnection {
     /// body that caught that statement's error would otherwise look committed when nothing was.
     func commit() throws(DatabaseError) {
         if PQtransactionStatus(handle) == PQTRANS_INERROR {
-            throw DatabaseError(.sql, "a statement failed inside the transaction; it was rolled back", backendCode: "25P02")
+            throw DatabaseError(
+                .sql, "a statement failed inside the transaction; it was rolled back", backendCode: "25P02")
         }
         try execute("COMMIT", [])
     }
@@ -107,6 +108,7 @@ final class PostgresConnection: SQLConnection {
                 types.append(0); lengths.append(0); formats.append(0)
                 buffers.append(UnsafeMutableRawPointer(strdup(text)))
             case .blob(let bytes):
+                guard bytes.count <= Int32.max else { throw DatabaseError(.sql, "a blob over 2 GiB cannot be sent") }
                 // Binary format: the bytes as they are, no hex round trip. malloc(0) may return NULL,
                 // which libpq would read as SQL NULL, hence at least one byte.
                 let buffer = malloc(max(1, bytes.count))
@@ -167,7 +169,8 @@ final class PostgresConnection: SQLConnection {
         case TypeOID.bytea:
             // PQunescapeBytea reads both the hex (`\x…`, the default) and the old escape format.
             var length = 0
-            guard let bytes = raw.withMemoryRebound(to: UInt8.self, capacity: 1, { PQunescapeBytea($0, &length) }) else {
+            let bytes = raw.withMemoryRebound(to: UInt8.self, capacity: 1) { PQunescapeBytea($0, &length) }
+            guard let bytes else {
                 throw DatabaseError(.decoding, "column '\(name)' is not valid bytea")
             }
             defer { PQfreemem(bytes) }

@@ -33,6 +33,7 @@ public struct AccessPolicy: Hashable, Sendable, Identifiable {
     public let subjects: Set<String>?
     /// Only these kinds of subject; nil is both.
     public let subjectKinds: Set<AccessSubject.Kind>?
+    /// All must hold; an empty list always holds ("deny this permission, full stop").
     public let conditions: [PolicyCondition]
 
     public init(id: String, description: String, effect: Effect, permissions: [PermissionPattern],
@@ -131,6 +132,7 @@ public struct LocalTimeWindow: Hashable, Sendable, CustomStringConvertible {
         try self.init(startMinute: startMinute, endMinute: endMinute)
     }
 
+    /// `minute` (0..<1440) is inside the window, wrapping midnight when the window does.
     public func contains(minuteOfDay minute: Int) -> Bool {
         startMinute < endMinute
             ? (startMinute..<endMinute).contains(minute)

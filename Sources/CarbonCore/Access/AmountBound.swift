@@ -12,6 +12,7 @@ public enum AmountBound: Hashable, Sendable, CustomStringConvertible {
     case atLeast(Decimal)
     case above(Decimal)
 
+    /// The amount is on the allowed side of the bound.
     public func admits(_ amount: Decimal) -> Bool {
         switch self {
         case .atMost(let bound): amount <= bound

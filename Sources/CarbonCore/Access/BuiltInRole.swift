@@ -16,6 +16,7 @@ public enum BuiltInRole: String, Hashable, Sendable, Codable, CaseIterable, Cust
         "organisations:read", "sites:read", "applications:read", "menus:read",
     ]
 
+    /// The role's permissions, all from `PermissionCatalogue`.
     public var permissions: Set<Permission> {
         switch self {
         case .administrator:

@@ -12,6 +12,7 @@ public struct Grant: Hashable, Sendable, Identifiable {
 
         public init(amount: AmountBound? = nil) { self.amount = amount }
 
+        /// No restriction beyond the permissions and the subtree.
         public static let none = Limits()
     }
 

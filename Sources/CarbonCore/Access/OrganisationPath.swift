@@ -12,6 +12,8 @@ public struct OrganisationPath: Hashable, Sendable, Codable, CustomStringConvert
     /// Root first, the organisation itself last. Never empty.
     public let ids: [String]
 
+    /// From the ids, root first. Refuses an empty list, a non-UUID and an id appearing twice
+    /// (a cycle in the tree would make the subtree rule meaningless).
     public init(_ ids: [String]) throws(AccessError) {
         guard !ids.isEmpty else {
             throw AccessError(.invalidPath, "an organisation path needs at least the root organisation")

@@ -20,6 +20,7 @@ public struct Permission: Hashable, Comparable, Sendable, Codable, CustomStringC
         action = String(parts[1])
     }
 
+    /// From the two halves, with the same grammar check as the text form.
     public init(resource: String, action: String) throws(AccessError) {
         try self.init("\(resource):\(action)")
     }
@@ -68,6 +69,7 @@ public struct PermissionPattern: Hashable, Sendable, Codable, CustomStringConver
     /// nil is `*`.
     public let action: String?
 
+    /// Parses `resource:action` where either half may be `*`; `*` alone is refused, write `*:*`.
     public init(_ text: String) throws(AccessError) {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         func half(_ part: Substring) -> String?? {
@@ -98,10 +100,12 @@ public struct PermissionPattern: Hashable, Sendable, Codable, CustomStringConver
         }
     }
 
+    /// Each half is `*` or equal to the permission's half.
     public func matches(_ permission: Permission) -> Bool {
         (resource == nil || resource == permission.resource) && (action == nil || action == permission.action)
     }
 
+    /// The stored form, `*:read`.
     public var text: String { "\(resource ?? "*"):\(action ?? "*")" }
     public var description: String { text }
 

@@ -4,7 +4,7 @@ import Foundation  // Decimal
 // needs; `PolicyEngine` documents why unknown never permits and never spares a deny.
 
 /// The truth of one condition for one request.
-enum Truth: Sendable {
+enum ConditionTruth: Sendable {
     case holds, fails, unknown
 
     init(_ value: Bool) { self = value ? .holds : .fails }
@@ -12,7 +12,7 @@ enum Truth: Sendable {
 
 /// What the engine knows about a request; nil is "not known". `decide` knows everything but
 /// what the request leaves out; `permissions(of:at:)` knows no object at all.
-struct Facts: Sendable {
+struct AccessFacts: Sendable {
     var organisation: OrganisationPath
     var ownerID: String?
     var amount: Decimal?
@@ -34,28 +34,28 @@ struct Facts: Sendable {
 }
 
 extension PolicyEngine {
-    func evaluate(_ condition: PolicyCondition, _ subject: AccessSubject, _ facts: Facts) -> Truth {
+    func evaluate(_ condition: PolicyCondition, _ subject: AccessSubject, _ facts: AccessFacts) -> ConditionTruth {
         switch condition {
         case .organisationWithinGrants:
-            return Truth(subject.grants.contains { $0.organisation.contains(facts.organisation) })
+            return ConditionTruth(subject.grants.contains { $0.organisation.contains(facts.organisation) })
         case .organisationOutsideGrants:
-            return Truth(!subject.grants.contains { $0.organisation.contains(facts.organisation) })
+            return ConditionTruth(!subject.grants.contains { $0.organisation.contains(facts.organisation) })
         case .ownerIsSubject:
-            return facts.ownerID.map { Truth($0 == subject.id) } ?? .unknown
+            return facts.ownerID.map { ConditionTruth($0 == subject.id) } ?? .unknown
         case .ownerIsNotSubject:
-            return facts.ownerID.map { Truth($0 != subject.id) } ?? .unknown
+            return facts.ownerID.map { ConditionTruth($0 != subject.id) } ?? .unknown
         case .amount(let bound):
-            return facts.amount.map { Truth(bound.admits($0)) } ?? .unknown
+            return facts.amount.map { ConditionTruth(bound.admits($0)) } ?? .unknown
         case .localTime(let window):
-            return facts.context.map { Truth(window.contains(minuteOfDay: $0.localMinuteOfDay)) } ?? .unknown
+            return facts.context.map { ConditionTruth(window.contains(minuteOfDay: $0.localMinuteOfDay)) } ?? .unknown
         case .weekday(let days):
-            return facts.context.map { Truth(days.contains($0.weekday)) } ?? .unknown
+            return facts.context.map { ConditionTruth(days.contains($0.weekday)) } ?? .unknown
         case .subjectAttribute(let key, let value):
-            return Truth(subject.attributes[key] == value)
+            return ConditionTruth(subject.attributes[key] == value)
         case .resourceAttribute(let key, let value):
-            return facts.resourceAttributes.map { Truth($0[key] == value) } ?? .unknown
+            return facts.resourceAttributes.map { ConditionTruth($0[key] == value) } ?? .unknown
         case .requestAttribute(let key, let value):
-            return facts.context.map { Truth($0.value(of: key) == value) } ?? .unknown
+            return facts.context.map { ConditionTruth($0.value(of: key) == value) } ?? .unknown
         }
     }
 }

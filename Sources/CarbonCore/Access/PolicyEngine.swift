@@ -27,6 +27,7 @@ import Foundation  // Decimal
 /// The engine is a value built from the stored policies; it reads no clock, no database and
 /// nothing random, so the same inputs always give the same decision.
 public struct PolicyEngine: Sendable {
+    /// In the order given: decisions name matching policies in this order.
     public let policies: [AccessPolicy]
 
     /// Refuses two policies with one id: decisions name policies, so the name must say which.
@@ -35,13 +36,15 @@ public struct PolicyEngine: Sendable {
         self.policies = policies
     }
 
+    /// Whether `subject` may do `request`, by the rules at the top of this type. Never throws:
+    /// every doubt ends in a refusal with a reason, which the caller logs and returns as a 403.
     public func decide(_ subject: AccessSubject, _ request: AccessRequest) -> AccessDecision {
         let permission = request.permission
         let place = request.organisation
         guard (0..<1440).contains(request.context.localMinuteOfDay) else {
             return .denied("the request's local minute \(request.context.localMinuteOfDay) is not a time of day")
         }
-        let facts = Facts(request: request)
+        let facts = AccessFacts(request: request)
         // 1. Deny overrides.
         let denials = policies.filter { policy in
             policy.effect == .deny && policy.applies(to: subject, permission: permission)
@@ -89,7 +92,7 @@ public struct PolicyEngine: Sendable {
     public func permissions(of subject: AccessSubject, at organisation: OrganisationPath,
                             context: AccessContext? = nil) -> Set<Permission> {
         if Self.agentRefusal(subject, organisation) != nil { return [] }
-        let facts = Facts(organisation: organisation, context: context)
+        let facts = AccessFacts(organisation: organisation, context: context)
         var candidates = Set(subject.grants.filter { $0.organisation.contains(organisation) }.flatMap(\.permissions))
         if subject.kind == .user {
             let known = PermissionCatalogue.permissions.union(subject.grants.flatMap(\.permissions))
@@ -133,6 +136,7 @@ public struct PolicyEngine: Sendable {
 /// the grants or policies that decided, for tracing a decision back to its configuration.
 public struct AccessDecision: Hashable, Sendable, CustomStringConvertible {
     public let isAllowed: Bool
+    /// One sentence naming the permission, the organisation and what decided.
     public let reason: String
     /// Grant ids (allowed by grants), policy ids (denied or permitted by policies), the covering
     /// grants whose limits refused, or empty (default deny, agent outside its site).
