@@ -8,8 +8,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct OrganisationRoutesTests {
-    @Test func theTreeIsBuiltMovedAndRefusesToLoseData() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func theTreeIsBuiltMovedAndRefusesToLoseData(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let token = try await client.login("admin", TestApp.adminPassword)
             let group = try await client.json(.post, "/api/v1/organisations", token: token,
@@ -72,8 +73,9 @@ import Testing
         await app.close()
     }
 
-    @Test func everyChangeIsAuditedInAChainThatVerifies() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func everyChangeIsAuditedInAChainThatVerifies(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let token = try await client.login("admin", TestApp.adminPassword)
             _ = try await client.json(.post, "/api/v1/organisations", token: token,

@@ -7,8 +7,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct SessionRoutesTests {
-    @Test func theAdministratorLogsInAndSeesTheirProfileAndPermissions() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func theAdministratorLogsInAndSeesTheirProfileAndPermissions(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let token = try await client.login("admin", TestApp.adminPassword)
             #expect(token.hasPrefix("cps_"))
@@ -23,8 +24,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aWrongPasswordAndAnUnknownUserGetTheSameAnswer() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func aWrongPasswordAndAnUnknownUserGetTheSameAnswer(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let wrong = try await client.json(.post, "/api/v1/auth/login", body: ["username": "admin", "password": "nope nope nope"])
             let unknown = try await client.json(.post, "/api/v1/auth/login", body: ["username": "ghost", "password": "nope nope nope"])
@@ -35,8 +37,9 @@ import Testing
         await app.close()
     }
 
-    @Test func repeatedFailuresLockTheAccountEvenForTheRightPassword() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func repeatedFailuresLockTheAccountEvenForTheRightPassword(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             for _ in 0..<5 {
                 try await client.json(.post, "/api/v1/auth/login", body: ["username": "admin", "password": "wrong password!"])
@@ -51,8 +54,9 @@ import Testing
         await app.close()
     }
 
-    @Test func sessionsExpireAndLogoutRevokesThem() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func sessionsExpireAndLogoutRevokesThem(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let token = try await client.login("admin", TestApp.adminPassword)
             #expect(try await client.json(.get, "/api/v1/me", token: token).status == .ok)
@@ -68,8 +72,9 @@ import Testing
         await app.close()
     }
 
-    @Test func registrationCreatesAPendingUserWhoCannotLogIn() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func registrationCreatesAPendingUserWhoCannotLogIn(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let reply = try await client.json(.post, "/api/v1/auth/register", body: [
                 "username": "li.wei", "display_name": "Li Wei", "password": "a long enough secret",
@@ -87,8 +92,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aBodyCannotAssignStatusOrRole() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.allCases)
+    func aBodyCannotAssignStatusOrRole(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             for key in ["status", "role", "organisation", "owner"] {
                 let reply = try await client.json(.post, "/api/v1/auth/register", body: [

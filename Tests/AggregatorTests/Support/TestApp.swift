@@ -17,7 +17,13 @@ final class TestClock: Sendable {
     var serviceClock: ServiceClock { ServiceClock { [self] in self.now } }
 }
 
-/// One aggregator over a fresh SQLite file in a temporary directory, with the first
+/// Which storage a test app runs on; route suites run on both (`@Test(arguments: TestBackend.allCases)`).
+enum TestBackend: String, CaseIterable, Sendable {
+    case sqlite, postgres
+}
+
+/// One aggregator over a fresh SQLite file in a temporary directory (or a fresh PostgreSQL schema
+/// on the test server), with the first
 /// administrator created. Password hashing is cheap here (1,000 rounds instead of 600,000: tests
 /// create many users); the production parameters are asserted in `PasswordHasherTests`.
 struct TestApp {
@@ -28,11 +34,29 @@ struct TestApp {
     let clock: TestClock
     let rootID: String
     let adminID: String
+    /// The PostgreSQL schema to drop at `close`.
+    var schema: String? = nil
 
-    static func make(throttle: LoginThrottle.Settings = .standard) async throws -> TestApp {
+    static func make(_ backend: TestBackend = .sqlite, throttle: LoginThrottle.Settings = .standard) async throws
+        -> TestApp
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aggregator-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: directory.appendingPathComponent("aggregator.sqlite").path)
+        let database: any Database
+        var schema: String?
+        switch backend {
+        case .sqlite:
+            database = try SQLiteDatabase(path: directory.appendingPathComponent("aggregator.sqlite").path)
+        case .postgres:
+            guard let base = PostgresTestEnvironment.url else { try Test.cancel("CARBON_TEST_POSTGRES_URL is not set") }
+            let name = "t_" + UUID().uuidString.lowercased().filter { $0 != "-" }
+            let admin = try PostgresDatabase(url: base, poolSize: 1)
+            _ = try await admin.write { try $0.execute("CREATE SCHEMA \(name)") }
+            await admin.close()
+            database = try PostgresDatabase(url: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)",
+                                            poolSize: 4)
+            schema = name
+        }
         let clock = TestClock()
         try await Migrator.all.migrate(database, now: clock.serviceClock.micros)
         let hasher = PasswordHasher.testingOnly(iterations: 1_000)
@@ -44,7 +68,7 @@ struct TestApp {
         dependencies.passwordHasher = hasher
         dependencies.throttle = throttle
         return TestApp(directory: directory, database: database, dependencies: dependencies, clock: clock,
-                       rootID: result.organisationID, adminID: result.userID)
+                       rootID: result.organisationID, adminID: result.userID, schema: schema)
     }
 
     func application() throws -> some ApplicationProtocol {
@@ -57,6 +81,10 @@ struct TestApp {
     func close() async {
         await database.close()
         try? FileManager.default.removeItem(at: directory)
+        if let schema, let base = PostgresTestEnvironment.url, let admin = try? PostgresDatabase(url: base, poolSize: 1) {
+            _ = try? await admin.write { try $0.execute("DROP SCHEMA \(schema) CASCADE") }
+            await admin.close()
+        }
     }
 }
 
