@@ -42,6 +42,8 @@ extension AggregatorCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "Address to listen on (host:port)") var listen: String = "127.0.0.1:8080"
         @Option(name: .customLong("log-level")) var logLevel: String = "info"
+        @Option(name: .customLong("metrics-listen"), help: "Prometheus /metrics listener (host:port), or 'off'")
+        var metricsListen: String = "127.0.0.1:9466"
 
         func run() async throws {
             var logger = Logger(label: "aggregator")
@@ -56,7 +58,17 @@ extension AggregatorCommand {
                 checkpoints: try AuditCheckpointLog(directory: URL(fileURLWithPath: storage.stateDirectory)))
             let redacted = try storage.location.redacted
             logger.info("aggregator starting", metadata: [LogKey.listen: .string(listen), LogKey.database: .string(redacted)])
-            let app = try buildApplication(dependencies, host: String(parts[0]), port: port, logger: logger)
+            var metricsHost: String?, metricsPort = 0
+            if metricsListen != "off" {
+                let metricsParts = metricsListen.split(separator: ":")
+                guard metricsParts.count == 2, let value = Int(metricsParts[1]), (0...65535).contains(value) else {
+                    throw ValidationError("--metrics-listen: expected host:port or off, got '\(metricsListen)'")
+                }
+                metricsHost = String(metricsParts[0])
+                metricsPort = value
+            }
+            let app = try buildApplication(dependencies, host: String(parts[0]), port: port, metricsHost: metricsHost,
+                                           metricsPort: metricsPort, logger: logger)
             try await app.runService()
             await database.close()
         }
@@ -108,7 +120,8 @@ extension AggregatorCommand {
                 if passwordFile == nil { print("password \(password)") }
             } catch let error as APIError {
                 await database.close()
-                throw ValidationError(error.message)
+                FileHandle.standardError.write(Data("aggregator: \(error.message)\n".utf8))
+                throw ExitCode(2)
             }
             await database.close()
         }

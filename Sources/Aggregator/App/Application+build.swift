@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -15,6 +16,7 @@ struct AppDependencies: Sendable {
     var sessionLifetimeSeconds: Int64 = 12 * 3600
     var throttle: LoginThrottle.Settings = .standard
     var version: String = AggregatorVersion.current
+    var metrics = AggregatorMetrics()
 }
 
 enum AggregatorVersion {
@@ -28,6 +30,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
     let authenticator = Authenticator(database: dependencies.database, clock: dependencies.clock)
     let routes = RouteRegistry(router: router, authenticator: authenticator, auditor: auditor)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(patterns: routes.patterns))
 
@@ -42,16 +45,33 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
     return (router, routes.catalogue)
 }
 
-func buildApplication(_ dependencies: AppDependencies, host: String, port: Int, logger: Logger) throws
-    -> some ApplicationProtocol
+func buildApplication(_ dependencies: AppDependencies, host: String, port: Int, metricsHost: String?,
+                      metricsPort: Int, logger: Logger) throws -> some ApplicationProtocol
 {
     let (router, _) = try buildRouter(dependencies)
+    var services: [any Service] = [
+        AuditCheckpointService(log: dependencies.checkpoints, database: dependencies.database,
+                               clock: dependencies.clock, logger: logger)
+    ]
+    if let metricsHost {
+        services.append(metricsApplication(dependencies.metrics, host: metricsHost, port: metricsPort, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "carbon-aggregator"),
-        services: [AuditCheckpointService(log: dependencies.checkpoints, database: dependencies.database,
-                                          clock: dependencies.clock, logger: logger)],
+        services: services,
         logger: logger)
+}
+
+/// `GET /metrics` (Prometheus text format) on its own listener, loopback by default.
+func metricsApplication(_ metrics: AggregatorMetrics, host: String, port: Int, logger: Logger) -> some Service {
+    let router = Router()
+    router.get("/metrics") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+    return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 }
 
 /// Holds the generated document; set once after every route is registered.
