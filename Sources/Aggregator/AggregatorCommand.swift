@@ -1,3 +1,4 @@
+import CarbonCore
 import ArgumentParser
 import CLibPQ
 import CSQLite
@@ -10,7 +11,7 @@ struct AggregatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aggregator",
         abstract: "The central REST service of the carbon platform.",
-        subcommands: [Serve.self, Migrate.self, BootstrapAdmin.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, BootstrapAdmin.self, Permissions.self, Version.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -124,6 +125,20 @@ extension AggregatorCommand {
                 throw ExitCode(2)
             }
             await database.close()
+        }
+    }
+
+    struct Permissions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every permission, what it allows and which built-in roles hold it (Markdown table).")
+
+        func run() {
+            print("| permission | allows | administrator | operator | analyst | auditor |")
+            print("| --- | --- | :-: | :-: | :-: | :-: |")
+            for entry in PermissionCatalogue.all.sorted(by: { $0.permission < $1.permission }) {
+                let marks = BuiltInRole.allCases.map { $0.permissions.contains(entry.permission) ? "✓" : "" }
+                print("| `\(entry.permission)` | \(entry.description) | " + marks.joined(separator: " | ") + " |")
+            }
         }
     }
 
