@@ -12,6 +12,6 @@ struct CarbonCtl: ParsableCommand {
             source and the field; nothing is printed on standard output then.
             """,
         subcommands: [AccountCommand.self, FootprintCommand.self, RegionCommand.self, FactorsCommand.self,
-                      UnitsCommand.self, AlarmsCommand.self]
+                      UnitsCommand.self, AlarmsCommand.self, AdminCommand.self, AuditCommand.self]
     )
 }

@@ -14,5 +14,12 @@ struct IdentityModule {
         ).register(in: routes)
         OrganisationController(service: OrganisationService(database: database, auditor: auditor, clock: clock),
                                scopes: scopes).register(in: routes)
+        UserController(dependencies: dependencies, auditor: auditor, scopes: scopes).register(in: routes)
+        MembershipController(service: MembershipService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
+        RoleController(service: RoleService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
+        PolicyController(service: PolicyService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
+        MenuController(service: MenuService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
+        AgentController(service: AgentService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
+        AuditController(service: AuditService(database: database, auditor: auditor, clock: clock), scopes: scopes).register(in: routes)
     }
 }

@@ -78,6 +78,11 @@ struct TestApp {
 
     func catalogue() throws -> RouteCatalogue { try buildRouter(dependencies).catalogue }
 
+    /// Rows of `table` matching `condition`: "nothing was written" checks compare it before and after.
+    func count(_ table: String, where condition: String = "1 = 1") async throws -> Int64 {
+        try await database.read { try $0.first("SELECT count(*) AS n FROM \(table) WHERE \(condition)")?.int64("n") ?? 0 }
+    }
+
     func close() async {
         await database.close()
         try? FileManager.default.removeItem(at: directory)

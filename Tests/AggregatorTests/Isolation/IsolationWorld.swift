@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Aggregator
+
+/// Two tenants under one platform root, each with a group, several sites and people in several
+/// roles. Everything tenant B owns carries the marker `BRAVO` in its name, so a leak shows up as
+/// that word (or one of B's ids) in a response to one of A's people.
+struct IsolationTenant {
+    let label: String
+    var groupID = ""
+    var siteIDs: [String] = []
+    var organisationIDs: [String] { [groupID] + siteIDs }
+    var userIDs: [String] = []
+    /// username → session token, for the tenant's administrator, operator, analyst and auditor.
+    var tokens: [String: String] = [:]
+    /// Ids of other kinds of objects, filled by modules' fixtures (roles, policies, agents, …).
+    var objects: [String: [String]] = [:]
+    /// Platform-wide objects both tenants see (menu items): probed, but not leaks when shown.
+    var shared: [String: [String]] = [:]
+
+    var adminToken: String { tokens["\(label.lowercased())-admin"] ?? "" }
+    var allIDs: [String] { organisationIDs + userIDs + objects.values.flatMap { $0 } }
+    func ids(_ kind: String) -> [String] { objects[kind] ?? [] }
+    func id(_ kind: String, _ index: Int = 0) -> String { ids(kind).count > index ? ids(kind)[index] : "" }
+    var lower: String { label.lowercased() }
+}
+
+struct IsolationWorld {
+    var alpha = IsolationTenant(label: "ALPHA")
+    var bravo = IsolationTenant(label: "BRAVO")
+    let app: TestApp
+
+    /// Builds both tenants through the API, as an administrator would.
+    static func build(app: TestApp, client: some TestClientProtocol) async throws -> IsolationWorld {
+        var world = IsolationWorld(app: app)
+        let root = try await client.login("admin", TestApp.adminPassword)
+        world.alpha = try await tenant("ALPHA", app: app, root: root, client: client)
+        world.bravo = try await tenant("BRAVO", app: app, root: root, client: client)
+        let menu = try await client.json(.get, "/api/v1/menu-items", token: root)
+        let menuIDs = (menu.body as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        world.alpha.shared["menu"] = menuIDs
+        world.bravo.shared["menu"] = menuIDs
+        return world
+    }
+
+    private static func tenant(_ label: String, app: TestApp, root: String, client: some TestClientProtocol) async throws
+        -> IsolationTenant
+    {
+        var tenant = IsolationTenant(label: label)
+        let group = try await client.json(.post, "/api/v1/organisations", token: root,
+                                          body: ["parent_id": app.rootID, "name": "\(label) group", "kind": "group"])
+        tenant.groupID = try #require(field(group.body, "id") as? String, "\(group.raw)")
+        for index in 1...5 {
+            let site = try await client.json(.post, "/api/v1/organisations", token: root,
+                                             body: ["parent_id": tenant.groupID, "name": "\(label) site \(index)", "kind": "site"])
+            tenant.siteIDs.append(try #require(field(site.body, "id") as? String))
+        }
+        // People are created directly in the database (the users API is tested on its own): the
+        // isolation test must not depend on it to set up its world.
+        let hasher = app.dependencies.passwordHasher
+        for role in ["administrator", "operator", "analyst", "auditor"] {
+            let username = "\(label.lowercased())-\(role == "administrator" ? "admin" : role)"
+            let id = SecretToken.newID(), hash = try hasher.hash(TestApp.adminPassword)
+            let organisation = role == "operator" ? tenant.siteIDs[0] : tenant.groupID
+            try await app.database.write { connection in
+                try connection.execute(
+                    """
+                    INSERT INTO users (id, username, display_name, email, status, password_hash, created_at, updated_at)
+                    VALUES ($1, $2, $3, NULL, 'active', $4, 0, 0)
+                    """, .text(id), .text(username), .text("\(label) \(role)"), .text(hash))
+                try connection.execute(
+                    "INSERT INTO memberships (user_id, organisation_id, role_id, created_at) VALUES ($1, $2, (SELECT id FROM roles WHERE name = $3), 0)",
+                    .text(id), .text(organisation), .text(role))
+            }
+            tenant.userIDs.append(id)
+            tenant.tokens[username] = try await client.login(username, TestApp.adminPassword)
+        }
+        try await objects(of: &tenant, root: root, client: client)
+        return tenant
+    }
+}
+
+extension IsolationWorld {
+    /// The tenant's other objects, created through the API by the platform administrator: a custom
+    /// role, an ABAC policy, an edge agent with its credential, and two pending registrations.
+    fileprivate static func objects(of tenant: inout IsolationTenant, root: String, client: some TestClientProtocol)
+        async throws
+    {
+        let label = tenant.label, lower = tenant.lower
+        let role = try await client.json(.post, "/api/v1/roles", token: root, body: [
+            "name": "\(lower)-reader", "description": "\(label) readers", "permissions": ["readings:read"],
+            "organisation_id": tenant.groupID,
+        ])
+        tenant.objects["role"] = [try #require(field(role.body, "id") as? String, "\(role.raw)")]
+        let policy = try await client.json(.post, "/api/v1/policies", token: root, body: [
+            "organisation_id": tenant.groupID,
+            "policy": ["id": "\(lower)-late-ack", "description": "\(label) no late acknowledgements", "effect": "deny",
+                       "permissions": ["alarms:ack"], "roles": ["operator"],
+                       "conditions": [["local_time": ["from": "23:00", "to": "23:30"]]]] as [String: Any],
+        ])
+        tenant.objects["policy"] = [try #require(field(policy.body, "id") as? String, "\(policy.raw)")]
+        let agent = try await client.json(.post, "/api/v1/agents", token: root,
+                                          body: ["name": "\(lower)-gw-1", "site_id": tenant.siteIDs[0]])
+        tenant.objects["agent"] = [try #require(field(agent.body, "agent", "id") as? String, "\(agent.raw)")]
+        tenant.objects["credential"] = [try #require(field(agent.body, "credential", "id") as? String)]
+        tenant.tokens["\(lower)-gw-1"] = try #require(field(agent.body, "credential", "token") as? String)
+        var pending: [String] = []
+        for suffix in ["pending", "pending-two"] {
+            let registered = try await client.json(.post, "/api/v1/auth/register", body: [
+                "username": "\(lower)-\(suffix)", "display_name": "\(label) \(suffix)", "password": TestApp.adminPassword,
+                "requested_organisation_id": tenant.groupID,
+            ])
+            pending.append(try #require(field(registered.body, "id") as? String, "\(registered.raw)"))
+        }
+        tenant.objects["pending"] = pending
+    }
+}
+
+/// One request a fixture builds against a target tenant's objects.
+struct Probe {
+    let uri: String
+    var body: Any? = nil
+}
+
+/// How to exercise one route across tenants.
+struct RouteFixture {
+    /// Requests aimed at `target`'s objects. Run with A's people against B: every one must fail
+    /// (or, for list and self routes, succeed without showing B's data).
+    let probes: (_ target: IsolationTenant) -> [Probe]
+    /// True for routes whose success is fine as long as nothing of B's shows (lists, own profile).
+    var listsOnly = false
+    /// The positive control: A's administrator on A's objects gets this status.
+    var positive: (status: HTTPResponse.Status, probe: (_ own: IsolationTenant) -> Probe)? = nil
+}
