@@ -56,6 +56,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Executables
         .executableTarget(
@@ -71,8 +72,8 @@ let package = Package(
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "CarbonCore", "CarbonData", "CSQLite", "CLibPQ", argumentParser, logging, prometheus, hummingbird,
-                crypto, cryptoExtras, nioPosix, lifecycle,
+                "CarbonCore", "CarbonData", "CSQLite", "CLibPQ", "CZlib", argumentParser, logging, prometheus,
+                hummingbird, crypto, cryptoExtras, nioPosix, lifecycle,
             ],
             swiftSettings: swiftSettings
         ),

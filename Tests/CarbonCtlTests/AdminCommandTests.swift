@@ -119,7 +119,8 @@ struct AggregatorProcess {
             let port = Int.random(in: 30_000...60_000)
             let process = Process()
             process.executableURL = CommandRun.productsDirectory.appendingPathComponent("aggregator")
-            process.arguments = ["serve", "--state-dir", stateDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "error"]
+            process.arguments = ["serve", "--state-dir", stateDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "error",
+                                 "--metrics-listen", "off"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -37,6 +37,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
     HealthController(database: dependencies.database, expectedSchemaVersion: Migrator.all.latestVersion)
         .register(in: routes)
     IdentityModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    IngestModule(dependencies: dependencies, auditor: auditor).register(in: routes)
 
     let document = OpenAPIDocumentBox()
     routes.add(.get, "/openapi.json", access: .publicRoute, tag: "meta", summary: "This OpenAPI document",

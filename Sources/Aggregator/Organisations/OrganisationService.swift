@@ -17,6 +17,7 @@ struct OrganisationService: Sendable {
         ("agents", "site_id", "edge agents"),
         ("policies", "organisation_id", "access policies"),
         ("roles", "organisation_id", "custom roles"),
+        ("series", "site_id", "telemetry series"),
     ]
 
     func list(scope: AccessScope) async throws -> [Organisation] {

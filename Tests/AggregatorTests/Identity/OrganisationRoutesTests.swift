@@ -8,7 +8,7 @@ import Testing
 @testable import Aggregator
 
 @Suite struct OrganisationRoutesTests {
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func theTreeIsBuiltMovedAndRefusesToLoseData(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -73,7 +73,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func everyChangeIsAuditedInAChainThatVerifies(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in

@@ -7,7 +7,7 @@ import Testing
 @testable import Aggregator
 
 @Suite struct SessionRoutesTests {
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func theAdministratorLogsInAndSeesTheirProfileAndPermissions(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -24,7 +24,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func aWrongPasswordAndAnUnknownUserGetTheSameAnswer(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -37,7 +37,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func repeatedFailuresLockTheAccountEvenForTheRightPassword(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -54,7 +54,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func sessionsExpireAndLogoutRevokesThem(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -72,7 +72,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func registrationCreatesAPendingUserWhoCannotLogIn(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
@@ -92,7 +92,7 @@ import Testing
         await app.close()
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.enabled)
     func aBodyCannotAssignStatusOrRole(_ backend: TestBackend) async throws {
         let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in

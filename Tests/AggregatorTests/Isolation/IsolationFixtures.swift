@@ -1,4 +1,5 @@
 import CarbonCore
+import Foundation
 import HTTPTypes
 @testable import Aggregator
 
@@ -208,5 +209,26 @@ enum IsolationFixtures {
                 + t.userIDs.map { Probe(uri: "/api/v1/audit?actor_id=\($0)") } }, listsOnly: true,
             positive: (.ok, { own in Probe(uri: "/api/v1/audit?organisation_id=\(own.groupID)") })),
         "GET /api/v1/audit/export": RouteFixture(probes: { _ in [Probe(uri: "/api/v1/audit/export")] }),
+        // Ingest and history (M1, M2).
+        "POST /api/v1/ingest/batches": RouteFixture(
+            probes: { t in
+                // The target tenant's agent's batch, replayed or altered by someone else: refused.
+                guard let batch = try? IsolationWorld.batch(for: t),
+                      let json = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(batch)) else { return [] }
+                return [Probe(uri: "/api/v1/ingest/batches", body: json)]
+            }),
+        "GET /api/v1/series": RouteFixture(
+            probes: { t in [Probe(uri: "/api/v1/series")] + t.siteIDs.map { Probe(uri: "/api/v1/series?site_id=\($0)") } },
+            listsOnly: true, positive: (.ok, { _ in Probe(uri: "/api/v1/series") })),
+        "GET /api/v1/readings": RouteFixture(
+            probes: { t in t.ids("series").map { Probe(uri: "/api/v1/readings?series_id=\($0)&from=2025-11-25T00:00:00Z") }
+                + ["co2", "flow"].map { Probe(uri: "/api/v1/readings?site_id=\(t.siteIDs[0])&tag=\(t.lower).\($0)&from=2025-11-25T00:00:00Z") }
+                + t.ids("series").map { Probe(uri: "/api/v1/readings?series_id=\($0)&interval=1h&agg=sum&from=2025-11-25T00:00:00Z") } },
+            positive: (.ok, { own in Probe(uri: "/api/v1/readings?series_id=\(own.id("series"))&from=2025-11-25T00:00:00Z") })),
+        "GET /api/v1/readings/export": RouteFixture(
+            probes: { t in t.ids("series").flatMap { id in ["csv", "json"].map {
+                Probe(uri: "/api/v1/readings/export?series_id=\(id)&format=\($0)&from=2025-11-25T00:00:00Z")
+            } } },
+            positive: (.ok, { own in Probe(uri: "/api/v1/readings/export?series_id=\(own.id("series"))&format=csv&from=2025-11-25T00:00:00Z") })),
     ] }
 }

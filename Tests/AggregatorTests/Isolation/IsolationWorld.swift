@@ -1,3 +1,4 @@
+import CarbonCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -117,6 +118,31 @@ extension IsolationWorld {
             pending.append(try #require(field(registered.body, "id") as? String, "\(registered.raw)"))
         }
         tenant.objects["pending"] = pending
+
+        // Telemetry: the agent delivers one batch, so the tenant has series and readings.
+        let batch = try Self.batch(for: tenant)
+        let delivered = try await client.json(.post, "/api/v1/ingest/batches", token: tenant.tokens["\(lower)-gw-1"],
+                                              body: try JSONSerialization.jsonObject(with: JSONEncoder().encode(batch)))
+        #expect(delivered.status == .ok, "\(delivered.raw)")
+        let series = try await client.json(.get, "/api/v1/series", token: root)
+        tenant.objects["series"] = (series.body as? [[String: Any]] ?? []).filter {
+            ($0["tag"] as? String)?.hasPrefix(lower) == true
+        }.compactMap { $0["id"].map { "\($0)" } }
+        #expect(tenant.ids("series").count == 2, "\(series.raw)")
+    }
+
+    /// Two tags of ten readings each, stamped an hour before the test clock.
+    static func batch(for tenant: IsolationTenant, epoch: UUID = UUID()) throws -> ReadingBatch {
+        let start: Int64 = 1_764_061_200_000
+        var readings: [ReadingBatch.Reading] = []
+        for seq in Int64(1)...20 {
+            let even = seq % 2 == 0
+            let tag = tenant.lower + (even ? ".co2" : ".flow")
+            let value = Decimal(seq) * 10
+            readings.append(ReadingBatch.Reading(seq: seq, tag: tag, unit: even ? "ppm" : "Nm3/h",
+                                                 timeMilliseconds: start + seq * 1000, value: value, quality: .good))
+        }
+        return try ReadingBatch(agentID: "\(tenant.lower)-gw-1", storeEpoch: epoch, readings: readings)
     }
 }
 

@@ -17,9 +17,15 @@ final class TestClock: Sendable {
     var serviceClock: ServiceClock { ServiceClock { [self] in self.now } }
 }
 
-/// Which storage a test app runs on; route suites run on both (`@Test(arguments: TestBackend.allCases)`).
-enum TestBackend: String, CaseIterable, Sendable {
+/// Which storage a test app runs on. Route suites run on both (`@Test(arguments: TestBackend.enabled)`):
+/// SQLite always, PostgreSQL when the test script started a server and passed its URL in
+/// `CARBON_TEST_POSTGRES_URL` (otherwise those cases are not generated, so a plain `swift test`
+/// needs no server; `scripts/test` always starts one).
+enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
+
+    static var enabled: [TestBackend] { PostgresTestEnvironment.url == nil ? [.sqlite] : [.sqlite, .postgres] }
+    var testDescription: String { rawValue }
 }
 
 /// One aggregator over a fresh SQLite file in a temporary directory (or a fresh PostgreSQL schema
@@ -34,8 +40,14 @@ struct TestApp {
     let clock: TestClock
     let rootID: String
     let adminID: String
-    /// The PostgreSQL schema to drop at `close`.
+    /// The PostgreSQL database to drop at `close`.
     var schema: String? = nil
+
+    static func url(_ base: String, database: String) -> String {
+        guard var components = URLComponents(string: base) else { return base }
+        components.path = "/" + database
+        return components.string ?? base
+    }
 
     static func make(_ backend: TestBackend = .sqlite, throttle: LoginThrottle.Settings = .standard) async throws
         -> TestApp
@@ -48,13 +60,12 @@ struct TestApp {
         case .sqlite:
             database = try SQLiteDatabase(path: directory.appendingPathComponent("aggregator.sqlite").path)
         case .postgres:
+            // A database of its own per test (not a schema): ingest takes database-wide advisory
+            // locks and names partitions, which must not meet another test's.
             guard let base = PostgresTestEnvironment.url else { try Test.cancel("CARBON_TEST_POSTGRES_URL is not set") }
             let name = "t_" + UUID().uuidString.lowercased().filter { $0 != "-" }
-            let admin = try PostgresDatabase(url: base, poolSize: 1)
-            _ = try await admin.write { try $0.execute("CREATE SCHEMA \(name)") }
-            await admin.close()
-            database = try PostgresDatabase(url: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)",
-                                            poolSize: 4)
+            try PostgresConnection(url: base).execute("CREATE DATABASE \(name)", [])
+            database = try PostgresDatabase(url: Self.url(base, database: name), poolSize: 4)
             schema = name
         }
         let clock = TestClock()
@@ -86,9 +97,8 @@ struct TestApp {
     func close() async {
         await database.close()
         try? FileManager.default.removeItem(at: directory)
-        if let schema, let base = PostgresTestEnvironment.url, let admin = try? PostgresDatabase(url: base, poolSize: 1) {
-            _ = try? await admin.write { try $0.execute("DROP SCHEMA \(schema) CASCADE") }
-            await admin.close()
+        if let schema, let base = PostgresTestEnvironment.url {
+            _ = try? PostgresConnection(url: base).execute("DROP DATABASE IF EXISTS \(schema) WITH (FORCE)", [])
         }
     }
 }
