@@ -40,7 +40,14 @@ indirect enum JSONSchema: Sendable, Encodable {
         switch self {
         case .object(let properties, let required, let additional):
             try container.encode("object", forKey: .type)
-            try container.encode(properties, forKey: .properties)
+            // An optional property also accepts null (Swift's decoding reads null as absent), so
+            // the document says so instead of promising a refusal the service does not make.
+            var documented = properties
+            for (key, schema) in properties where !required.contains(key) {
+                if case .nullable = schema { continue }
+                documented[key] = .nullable(schema)
+            }
+            try container.encode(documented, forKey: .properties)
             if !required.isEmpty { try container.encode(required.sorted(), forKey: .required) }
             try container.encode(additional, forKey: .additionalProperties)
         case .array(let items):

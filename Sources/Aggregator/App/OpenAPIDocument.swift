@@ -49,7 +49,9 @@ enum OpenAPIDocument {
 
     static let errorSchema = JSONSchema.object(
         ["error": .object(["code": .string(), "message": .string(), "field": .nullable(.string()),
-                           "request_id": .nullable(.string())], required: ["code", "message"])],
+                           "request_id": .nullable(.string())], required: ["code", "message"]),
+         // Bulk operations add one line per item to say which items were wrong (all-or-nothing).
+         "report": .array(.map(.any))],
         required: ["error"])
 
     private static func operationID(_ spec: RouteSpec) -> String {
