@@ -12,6 +12,9 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     let field: String?
     /// Seconds a client should wait before retrying (503/429), sent as `Retry-After`.
     var retryAfter: Int?
+    /// Set by the policy check on an object the caller may not touch, so the route wrapper audits
+    /// the refusal (the reply may still be a plain 404, to keep ids unprobeable). Never sent.
+    var deniedBecause: String?
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -22,6 +25,13 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     }
 
     var description: String { "\(status.code) \(code): \(message)" + (field.map { " (field \($0))" } ?? "") }
+
+    /// The same error, marked as a policy refusal to be audited.
+    func denial(_ reason: String) -> APIError {
+        var copy = self
+        copy.deniedBecause = reason
+        return copy
+    }
 
     static func badRequest(_ message: String, field: String? = nil, code: String = "invalid_request") -> APIError {
         APIError(.badRequest, code, message, field: field)

@@ -80,7 +80,14 @@ final class RouteRegistry {
                     throw refusal
                 }
             }
-            return try await handler(request, context).response(from: request, context: context)
+            do {
+                return try await handler(request, context).response(from: request, context: context)
+            } catch let error as APIError where error.deniedBecause != nil {
+                // Every permission denial is audited, object-level ones included.
+                try? await auditor.record(.denial(action: "\(method.rawValue) \(path)", reason: error.deniedBecause ?? ""),
+                                          context: context)
+                throw error
+            }
         }
     }
 

@@ -43,9 +43,9 @@ struct AccessScope: Sendable {
                               amount: amount)
         guard !decision.isAllowed else { return }
         if permission.action != "read", canSee(organisation) {
-            throw APIError.forbidden(decision.reason)
+            throw APIError.forbidden(decision.reason).denial(decision.reason)
         }
-        throw APIError.notFound(what)
+        throw APIError.notFound(what).denial(decision.reason)
     }
 
     /// True when the caller holds some permission over the organisation (it is in their view).
