@@ -11,7 +11,7 @@ struct AggregatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aggregator",
         abstract: "The central REST service of the carbon platform.",
-        subcommands: [Serve.self, Migrate.self, BootstrapAdmin.self, Permissions.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, BootstrapAdmin.self, Backup.self, Restore.self, Permissions.self, Version.self],
         defaultSubcommand: Serve.self)
 }
 

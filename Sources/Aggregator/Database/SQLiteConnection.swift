@@ -142,3 +142,32 @@ final class SQLiteConnection: SQLConnection {
         return DatabaseError(code, message, backendCode: "SQLITE_\(rc)")
     }
 }
+
+extension SQLiteConnection {
+    /// Copies the whole database into a new file at `path` with SQLite's online backup API: a
+    /// consistent snapshot taken while other connections keep reading and writing (pages that
+    /// change during the copy make it restart the changed steps, as the API documents).
+    func backup(to path: String) throws(DatabaseError) {
+        guard let handle else { throw DatabaseError(.unavailable, "connection closed") }
+        let target = try SQLiteConnection(path: path)
+        guard let targetHandle = target.handle else { throw DatabaseError(.unavailable, "cannot open '\(path)'") }
+        guard let backup = sqlite3_backup_init(targetHandle, "main", handle, "main") else {
+            throw DatabaseError(.sql, String(cString: sqlite3_errmsg(targetHandle)), backendCode: "sqlite3_backup_init")
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(backup, 256)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE, finish == SQLITE_OK else {
+            throw DatabaseError(.sql, String(cString: sqlite3_errmsg(targetHandle)), backendCode: "SQLITE_\(finish)")
+        }
+        try target.executeScript("PRAGMA journal_mode=WAL")
+    }
+
+    /// `PRAGMA integrity_check` (every page): "ok" or the first problems SQLite reports.
+    func integrityCheck() throws -> String {
+        try query("PRAGMA integrity_check", []).map { try $0.text("integrity_check") }.joined(separator: "; ")
+    }
+}

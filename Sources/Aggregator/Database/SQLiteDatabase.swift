@@ -48,6 +48,19 @@ struct SQLiteDatabase: Database {
         }
     }
 
+    /// A consistent copy of the live database at `path` (which must not exist), taken without
+    /// stopping writers, then checked page by page.
+    func backup(to path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw DatabaseError(.sql, "'\(path)' exists; a backup never overwrites a file")
+        }
+        try await readers.withConnection { connection in
+            try connection.backup(to: path)
+        }
+        let check = try SQLiteConnection(path: path, readOnly: true).integrityCheck()
+        guard check == "ok" else { throw DatabaseError(.corrupt, "the backup failed its integrity check: \(check)") }
+    }
+
     func isReachable() async -> Bool {
         (try? await read { try $0.query("SELECT 1 AS one").count == 1 }) ?? false
     }
