@@ -8,8 +8,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct AgentRoutesTests {
-    @Test func aNewAgentsTokenAuthenticatesTheAgentAndOnlyOnAgentRoutes() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aNewAgentsTokenAuthenticatesTheAgentAndOnlyOnAgentRoutes(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let site = try await app.organisation("Plant 7", under: app.rootID, kind: "site")
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
@@ -41,8 +42,9 @@ import Testing
         await app.close()
     }
 
-    @Test func afterRotationBothTokensWorkUntilTheOverlapEnds() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func afterRotationBothTokensWorkUntilTheOverlapEnds(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let site = try await app.organisation("Plant 7", under: app.rootID, kind: "site")
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
@@ -87,8 +89,9 @@ import Testing
         await app.close()
     }
 
-    @Test func revokedCredentialsAndDisabledAgentsAreRefusedAtOnce() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func revokedCredentialsAndDisabledAgentsAreRefusedAtOnce(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let site = try await app.organisation("Plant 7", under: app.rootID, kind: "site")
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
@@ -117,8 +120,9 @@ import Testing
         await app.close()
     }
 
-    @Test func invalidRequestsNameTheFieldAndWriteNothing() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func invalidRequestsNameTheFieldAndWriteNothing(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let site = try await app.organisation("Plant 7", under: app.rootID, kind: "site")
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
@@ -152,8 +156,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anotherTenantsAdministratorCannotSeeOrTouchTheAgent() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anotherTenantsAdministratorCannotSeeOrTouchTheAgent(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let tenantA = try await app.organisation("Tenant A", under: app.rootID)
         let tenantB = try await app.organisation("Tenant B", under: app.rootID)
         let siteA = try await app.organisation("Site A", under: tenantA, kind: "site")

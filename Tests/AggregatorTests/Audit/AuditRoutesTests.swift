@@ -12,8 +12,9 @@ import Testing
         field(reply.body, "records") as? [[String: Any]] ?? []
     }
 
-    @Test func searchesFilterPageAndAreThemselvesAudited() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func searchesFilterPageAndAreThemselvesAudited(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let tenant = try await app.organisation("Tenant", under: app.rootID)
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
@@ -73,8 +74,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aTenantAuditorSeesOnlyTheirSubtree() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aTenantAuditorSeesOnlyTheirSubtree(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let tenantA = try await app.organisation("Tenant A", under: app.rootID)
         let tenantB = try await app.organisation("Tenant B", under: app.rootID)
         try await app.person("admin.a", .administrator, at: tenantA)
@@ -109,8 +111,9 @@ import Testing
         await app.close()
     }
 
-    @Test func theExportStreamsTheWholeChainAndItVerifies() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func theExportStreamsTheWholeChainAndItVerifies(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         // More records than one export page, so the paging is exercised.
         try await app.database.write { connection in
             for index in 0..<(AuditService.exportPageSize + 20) {

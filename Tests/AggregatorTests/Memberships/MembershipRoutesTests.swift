@@ -8,8 +8,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct MembershipRoutesTests {
-    @Test func bindingIsReportedPerItemAndRepeatingItChangesNothing() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func bindingIsReportedPerItemAndRepeatingItChangesNothing(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let hana = try await client.user(t.aliceToken, "hana", at: t.tenantA, role: .analyst)
@@ -40,8 +41,9 @@ import Testing
         await app.close()
     }
 
-    @Test func oneBadLineInFiftyBindsNothing() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func oneBadLineInFiftyBindsNothing(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             var lines = ["username,organisation_id,role"]
@@ -76,8 +78,9 @@ import Testing
         await app.close()
     }
 
-    @Test func csvFieldsMayBeQuoted() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func csvFieldsMayBeQuoted(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             _ = try await client.user(t.aliceToken, "ivan", at: t.siteA, role: .auditor)
@@ -109,8 +112,9 @@ import Testing
         #expect(throws: CSVReader.Failure.self) { try CSVReader.records("\"a\"b,c\n") }
     }
 
-    @Test func nobodyBindsARoleStrongerThanTheirOwn() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func nobodyBindsARoleStrongerThanTheirOwn(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let role = try await client.json(.post, "/api/v1/roles", token: t.aliceToken, body: [
@@ -151,8 +155,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anotherTenantsUsersAndOrganisationsAreUnknown() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anotherTenantsUsersAndOrganisationsAreUnknown(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let reply = try await client.json(.post, "/api/v1/memberships/bind", token: t.aliceToken, body: ["items": [
@@ -166,8 +171,9 @@ import Testing
         await app.close()
     }
 
-    @Test func theLastRootAdministratorCannotBeUnboundAndBulkRequestsAreCapped() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func theLastRootAdministratorCannotBeUnboundAndBulkRequestsAreCapped(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let last = try await client.json(.post, "/api/v1/memberships/unbind", token: t.rootToken, body: ["items": [

@@ -37,8 +37,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anOperatorSeesOnlyWhatTheirRoleAllows() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anOperatorSeesOnlyWhatTheirRoleAllows(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let tenant = try await app.organisation("Tenant", under: app.rootID)
         try await app.person("op", .operator, at: tenant)
         try await app.application().test(.router) { client in
@@ -63,8 +64,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anAdministratorOfARootEditsTheTree() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anAdministratorOfARootEditsTheTree(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let admin = try await client.login("admin", TestApp.adminPassword)
             let created = try await client.json(.post, "/api/v1/menu-items", token: admin, body: [
@@ -134,8 +136,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aTenantAdministratorCannotEditThePlatformsMenus() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aTenantAdministratorCannotEditThePlatformsMenus(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let tenant = try await app.organisation("Tenant", under: app.rootID)
         try await app.person("tenant.admin", .administrator, at: tenant)
         try await app.person("op", .operator, at: tenant)

@@ -15,8 +15,9 @@ import Testing
          "conditions": [["local_time": ["from": "18:00", "to": "08:00"]]]]
     }
 
-    @Test func aPolicyIsCreatedListedReplacedAndDeleted() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aPolicyIsCreatedListedReplacedAndDeleted(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let created = try await client.json(.post, "/api/v1/policies", token: t.aliceToken,
@@ -38,8 +39,9 @@ import Testing
         await app.close()
     }
 
-    @Test func theStrictDecodersErrorsNameTheFieldAndNothingIsWritten() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func theStrictDecodersErrorsNameTheFieldAndNothingIsWritten(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             var number = Self.officeHours()
@@ -81,8 +83,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anotherTenantsPoliciesAreInvisibleAndPermitsCannotEscalate() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anotherTenantsPoliciesAreInvisibleAndPermitsCannotEscalate(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let created = try await client.json(.post, "/api/v1/policies", token: t.aliceToken,
@@ -114,8 +117,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aDenyPolicyFollowsTheOrganisationsLocalTime() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aDenyPolicyFollowsTheOrganisationsLocalTime(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let probe = try ProbeApp(app)
         try await probe.application.test(.router) { client in
             let t = try await Tenants.make(client, app)
@@ -151,8 +155,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aLimitPolicyLetsAnalystsApproveOnlyBelow10000() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aLimitPolicyLetsAnalystsApproveOnlyBelow10000(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let probe = try ProbeApp(app)
         try await probe.application.test(.router) { client in
             let t = try await Tenants.make(client, app)
@@ -184,8 +189,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aPermitPolicyLetsAnalystsApproveBelowALimit() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aPermitPolicyLetsAnalystsApproveBelowALimit(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         let probe = try ProbeApp(app)
         try await probe.application.test(.router) { client in
             let t = try await Tenants.make(client, app)

@@ -8,8 +8,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct RoleRoutesTests {
-    @Test func aCustomRoleIsCreatedReadChangedAndDeleted() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aCustomRoleIsCreatedReadChangedAndDeleted(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let created = try await client.json(.post, "/api/v1/roles", token: t.aliceToken, body: [
@@ -36,8 +37,9 @@ import Testing
         await app.close()
     }
 
-    @Test func invalidRolesNameTheFieldAndWriteNothing() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func invalidRolesNameTheFieldAndWriteNothing(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let roles = try await app.count("roles")
@@ -65,8 +67,9 @@ import Testing
         await app.close()
     }
 
-    @Test func builtInsAreReadOnlyAndABoundRoleIsNotDeleted() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func builtInsAreReadOnlyAndABoundRoleIsNotDeleted(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let operatorID = RoleRecord.builtInID(.operator)
@@ -88,8 +91,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anotherTenantsRolesAreInvisibleButAncestorsRolesAreUsable() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anotherTenantsRolesAreInvisibleButAncestorsRolesAreUsable(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let role = try await client.json(.post, "/api/v1/roles", token: t.aliceToken, body: [
@@ -113,8 +117,9 @@ import Testing
         await app.close()
     }
 
-    @Test func nobodyDefinesARoleStrongerThanThemselves() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func nobodyDefinesARoleStrongerThanThemselves(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let designer = try await client.json(.post, "/api/v1/roles", token: t.aliceToken, body: [

@@ -8,8 +8,9 @@ import Testing
 @testable import Aggregator
 
 @Suite struct UserRoutesTests {
-    @Test func anAdministratorCreatesListsReadsAndEditsAUser() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anAdministratorCreatesListsReadsAndEditsAUser(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let created = try await client.json(.post, "/api/v1/users", token: t.aliceToken, body: [
@@ -46,8 +47,9 @@ import Testing
         await app.close()
     }
 
-    @Test func invalidBodiesNameTheFieldAndWriteNothing() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func invalidBodiesNameTheFieldAndWriteNothing(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let valid: [String: Any] = [
@@ -80,8 +82,9 @@ import Testing
         await app.close()
     }
 
-    @Test func anotherTenantsUsersAreInvisible() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func anotherTenantsUsersAreInvisible(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let carol = try await client.user(t.bobToken, "carol", at: t.siteB, role: .operator)
@@ -104,8 +107,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aTenantAdministratorCannotLockOutAPlatformAdministratorWhoIsAMember() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func aTenantAdministratorCannotLockOutAPlatformAdministratorWhoIsAMember(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let bound = try await client.json(.post, "/api/v1/memberships/bind", token: t.rootToken, body: [
@@ -131,8 +135,9 @@ import Testing
         await app.close()
     }
 
-    @Test func disablingRevokesSessionsAndNobodyDisablesThemselves() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func disablingRevokesSessionsAndNobodyDisablesThemselves(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let dave = try await client.user(t.aliceToken, "dave", at: t.siteA, role: .analyst)
@@ -157,8 +162,9 @@ import Testing
         await app.close()
     }
 
-    @Test func registrationsAreApprovedOrRejectedByTheirOrganisationsAdministrators() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func registrationsAreApprovedOrRejectedByTheirOrganisationsAdministrators(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             func register(_ name: String) async throws -> String {
@@ -198,8 +204,9 @@ import Testing
         await app.close()
     }
 
-    @Test func passwordsAreResetByAdministratorsAndChangedByTheirOwners() async throws {
-        let app = try await TestApp.make()
+    @Test(arguments: TestBackend.enabled)
+    func passwordsAreResetByAdministratorsAndChangedByTheirOwners(_ backend: TestBackend) async throws {
+        let app = try await TestApp.make(backend)
         try await app.application().test(.router) { client in
             let t = try await Tenants.make(client, app)
             let gina = try await client.user(t.aliceToken, "gina", at: t.siteA, role: .analyst)
