@@ -47,9 +47,9 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     /// guessing an id never reveals whether it exists.
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "\(what) not found") }
     /// A body names an object that does not exist or that the caller may not see (the same answer
-    /// for both, so ids cannot be probed).
+    /// for both, so ids cannot be probed). 422, not 404: the resource of the URL does exist.
     static func unknownReference(_ field: String, _ what: String) -> APIError {
-        APIError(.notFound, "not_found", "no such \(what)", field: field)
+        APIError(.unprocessableContent, "unknown_reference", "no such \(what)", field: field)
     }
     static func conflict(_ message: String, field: String? = nil) -> APIError {
         APIError(.conflict, "conflict", message, field: field)
