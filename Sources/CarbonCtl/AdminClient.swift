@@ -25,6 +25,26 @@ struct AdminClient {
     func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil)
         throws(Failure) -> Data
     {
+        var data: Data?
+        if let body {
+            do {
+                data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            } catch {
+                throw Failure("cannot encode the request: \(error)")
+            }
+        }
+        let reply = try exchange(method, path, query: query, body: data, contentType: "application/json")
+        guard (200..<300).contains(reply.status) else {
+            throw Self.failure(status: reply.status, data: reply.data, url: reply.url)
+        }
+        return reply.data
+    }
+
+    /// Sends one request with a body of any type and returns the reply whatever its status, for
+    /// callers that read an error reply's own fields (the bulk report of a 422).
+    func exchange(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data?, contentType: String)
+        throws(Failure) -> (data: Data, status: Int, url: URL)
+    {
         // `path` is already percent-encoded (see `pathSegment`): join as text, do not encode again.
         var base = server.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
@@ -36,16 +56,11 @@ struct AdminClient {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            do {
-                request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-            } catch {
-                throw Failure("cannot encode the request: \(error)")
-            }
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
         }
-        let (data, status) = try Self.exchange(request)
-        guard (200..<300).contains(status) else { throw Self.failure(status: status, data: data, url: url) }
-        return data
+        let (data, status) = try Self.perform(request)
+        return (data, status, url)
     }
 
     /// Sends and parses the JSON reply (an object or an array).
@@ -72,7 +87,7 @@ struct AdminClient {
     }
 
     /// URLSession is asynchronous; the command line is not: wait for the one reply.
-    private static func exchange(_ request: URLRequest) throws(Failure) -> (Data, Int) {
+    private static func perform(_ request: URLRequest) throws(Failure) -> (Data, Int) {
         final class Outcome: @unchecked Sendable {
             // @unchecked: written once by the session's queue before `done` is signalled, read after.
             var data = Data()

@@ -4,20 +4,36 @@ import Foundation
 // `carbonctl admin`: a thin client of the aggregator's API for administrators.
 //
 //   carbonctl admin login --server URL --username U [--password-file F] [--token-file F]
-//   carbonctl admin users list [--status S] [--query Q] | approve USER --organisation ORG --role ROLE… | disable USER
+//   carbonctl admin users list [--status S] [--query Q]
+//                         | create --username U --display-name N [--email E] --organisation ORG --role ROLE
+//                                  [--password-file F]
+//                         | approve USER --organisation ORG --role ROLE… | reject USER | disable USER | enable USER
+//                         | reset-password USER [--password-file F]
 //   carbonctl admin orgs list | create --parent ORG --name N --kind K [--time-zone TZ]
+//   carbonctl admin roles list | create --name N --description D --organisation ORG --permission P…
+//                         | delete ROLE
+//   carbonctl admin memberships bind|unbind --csv FILE | --user U --organisation ORG --role ROLE
+//   carbonctl admin policies list | create --organisation ORG --file POLICY.json | delete POLICY
+//   carbonctl admin menus
 //   carbonctl admin agents list | create --name N --site ORG | rotate AGENT [--overlap SECONDS]
 //                          | revoke AGENT CREDENTIAL
 //   every command but login: [--server URL] (or $CARBONCTL_SERVER) [--token-file F] [--format table|json]
 //
 // The session token is read from --token-file, else $CARBONCTL_TOKEN, else ~/.config/carbonctl/token.
+// Passwords come from --password-file, else one line of standard input; never from an option.
+// USER, ORG, AGENT are ids (memberships --user also takes a user name); a ROLE is an id or a
+// name; a POLICY is its stored id or its document's "id".
+// A memberships CSV has the header username,organisation_id,role; the server binds all or
+// nothing, and on a refusal each bad line goes to standard error (exit status 2).
 // An error is one line on standard error (the API's own message) and exit status 2.
 
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administer users, organisations and edge agents through the aggregator's API.",
-        subcommands: [Login.self, AdminUsersCommand.self, AdminOrgsCommand.self, AdminAgentsCommand.self])
+        abstract: "Administer users, organisations, roles, memberships, policies and edge agents through the aggregator's API.",
+        subcommands: [Login.self, AdminUsersCommand.self, AdminOrgsCommand.self, AdminRolesCommand.self,
+                      AdminMembershipsCommand.self, AdminPoliciesCommand.self, AdminMenusCommand.self,
+                      AdminAgentsCommand.self])
 
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(

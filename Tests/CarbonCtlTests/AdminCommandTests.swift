@@ -25,6 +25,39 @@ import Testing
         #expect(throws: Failure.self) { _ = try noServer.client(environment: [:]) }
     }
 
+    @Test func parsesTheIdentityCommandsAndBuildsBulkBodies() throws {
+        let create = try #require(try AdminCommand.parseAsRoot(
+            ["roles", "create", "--name", "n", "--description", "d", "--organisation", "o", "--permission", "a:b",
+             "--permission", "c:d"]) as? AdminRolesCommand.Create)
+        #expect(create.permissions == ["a:b", "c:d"])
+        #expect(try AdminCommand.parseAsRoot(["users", "reset-password", "u1"]) is AdminUsersCommand.ResetPassword)
+        #expect(try AdminCommand.parseAsRoot(["menus", "--format", "json"]) is AdminMenusCommand)
+        let single = try AdminMembershipsCommand.Items.parse(
+            ["--user", "wei", "--organisation", "o1", "--role", "00000000-0000-4000-8000-000000000001"]).body()
+        #expect(single.1 == "application/json")
+        let items = try #require((try JSONSerialization.jsonObject(with: single.0) as? [String: Any])?["items"] as? [[String: String]])
+        #expect(items == [["username": "wei", "organisation_id": "o1", "role_id": "00000000-0000-4000-8000-000000000001"]])
+        #expect(throws: Failure.self) { _ = try AdminMembershipsCommand.Items.parse(["--user", "wei"]).body() }
+        #expect(throws: Failure.self) { _ = try AdminMembershipsCommand.Items.parse(["--csv", "f", "--user", "wei"]).body() }
+        let report: [String: Any] = ["bound": 1, "already": 0, "report": [["line": 2, "status": "bound"]]]
+        #expect(AdminMembershipsCommand.table(report, verb: "bind") == "ITEM    STATUS  MESSAGE\nline 2  bound   -\n1 bound, 0 already\n")
+    }
+
+    @Test func theMenuTreeIsIndentedAndAlignedByDisplayWidth() {
+        #expect(AdminMenusCommand.displayWidth("系统") == 4 && AdminMenusCommand.displayWidth("System") == 6)
+        let tree: [[String: Any]] = [["name_zh": "系统", "name_en": "System", "link": "/system",
+                                      "children": [["name_zh": "菜单", "name_en": "Menus", "link": "/system/menus", "children": []]]]]
+        #expect(AdminMenusCommand.tree(tree) == """
+            NAME    ENGLISH  LINK
+            系统    System   /system
+              菜单  Menus    /system/menus
+
+            """)
+        #expect(AdminMenusCommand.tree([]) == "no menu entries\n")
+        let flat = AdminPoliciesCommand.flattened(["id": "p", "policy": ["id": "doc", "effect": "deny"]])
+        #expect(flat["policy_id"] as? String == "doc" && flat["effect"] as? String == "deny")
+    }
+
     @Test func theAPIsErrorBecomesOneLine() {
         let body = Data(#"{"error":{"code":"invalid_field","field":"kind","message":"kind must be one of: group","request_id":"x"}}"#.utf8)
         let failure = AdminClient.failure(status: 422, data: body, url: URL(string: "http://h/api/v1/organisations")!)
