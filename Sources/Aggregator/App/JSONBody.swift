@@ -25,6 +25,9 @@ enum JSONBody {
             return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(limit) bytes")
+        } catch is NIOTooManyBytesError {
+            // `collect(upTo:)` throws this when the body streams past the limit (no Content-Length).
+            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(limit) bytes")
         }
     }
 

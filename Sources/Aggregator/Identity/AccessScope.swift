@@ -62,7 +62,16 @@ struct AccessScope: Sendable {
 
     /// Keeps the rows whose organisation the engine allows, after the SQL prefix filter.
     func filter<T>(_ items: [T], _ permission: Permission, organisation: (T) -> OrganisationRef) -> [T] {
-        items.filter { decide(permission, at: organisation($0).path, timeZone: organisation($0).timeZone).isAllowed }
+        // Rows of a list share few organisations: decide once per organisation, not once per row
+        // (each decision builds the engine for that organisation's applicable policies).
+        var allowed: [OrganisationRef: Bool] = [:]
+        return items.filter { item in
+            let ref = organisation(item)
+            if let known = allowed[ref] { return known }
+            let decision = decide(permission, at: ref.path, timeZone: ref.timeZone).isAllowed
+            allowed[ref] = decision
+            return decision
+        }
     }
 
     /// True when the caller holds `permission` at the very root of `path` (platform-wide objects

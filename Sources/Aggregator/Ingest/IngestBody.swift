@@ -18,12 +18,7 @@ enum IngestBody {
     /// The JSON bytes: gzip inflated with the size cap (413 beyond it, 400 `invalid_encoding` when
     /// it is not gzip), identity passed through, any other encoding refused (415).
     static func read(_ request: Request) async throws -> [UInt8] {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await JSONBody.collect(request, limit: maximumBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "body_too_large", "the body is larger than \(maximumBytes) bytes")
-        }
+        let buffer = try await JSONBody.collect(request, limit: maximumBytes)
         let bytes = buffer.readableBytesView
         let encoding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         switch encoding {

@@ -62,6 +62,11 @@ import Testing
                                                      body: ByteBuffer(string: "{\"username\": ")) { $0 }
             #expect(malformed.status == .badRequest)
             #expect(String(buffer: malformed.body).contains("\"invalid_json\""))
+            // Past a route's limit (login takes 8 KiB) the answer is 413 in the same shape, not a 500.
+            let oversized = try await client.json(.post, "/api/v1/auth/login",
+                                                  body: ["username": String(repeating: "x", count: 20_000), "password": "p"])
+            #expect(oversized.status == .contentTooLarge, "\(oversized.raw)")
+            #expect(field(oversized.body, "error", "code") as? String == "body_too_large")
             let health = try await client.json(.get, "/readyz")
             #expect(health.status == .ok && field(health.body, "database") as? String == "sqlite")
         }

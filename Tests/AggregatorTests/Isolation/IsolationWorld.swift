@@ -62,21 +62,10 @@ struct IsolationWorld {
         }
         // People are created directly in the database (the users API is tested on its own): the
         // isolation test must not depend on it to set up its world.
-        let hasher = app.dependencies.passwordHasher
-        for role in ["administrator", "operator", "analyst", "auditor"] {
-            let username = "\(label.lowercased())-\(role == "administrator" ? "admin" : role)"
-            let id = SecretToken.newID(), hash = try hasher.hash(TestApp.adminPassword)
-            let organisation = role == "operator" ? tenant.siteIDs[0] : tenant.groupID
-            try await app.database.write { connection in
-                try connection.execute(
-                    """
-                    INSERT INTO users (id, username, display_name, email, status, password_hash, created_at, updated_at)
-                    VALUES ($1, $2, $3, NULL, 'active', $4, 0, 0)
-                    """, .text(id), .text(username), .text("\(label) \(role)"), .text(hash))
-                try connection.execute(
-                    "INSERT INTO memberships (user_id, organisation_id, role_id, created_at) VALUES ($1, $2, (SELECT id FROM roles WHERE name = $3), 0)",
-                    .text(id), .text(organisation), .text(role))
-            }
+        for role in [BuiltInRole.administrator, .operator, .analyst, .auditor] {
+            let username = "\(label.lowercased())-\(role == .administrator ? "admin" : role.rawValue)"
+            let organisation = role == .operator ? tenant.siteIDs[0] : tenant.groupID
+            let id = try await app.person(username, role, at: organisation, displayName: "\(label) \(role.rawValue)")
             tenant.userIDs.append(id)
             tenant.tokens[username] = try await client.login(username, TestApp.adminPassword)
         }

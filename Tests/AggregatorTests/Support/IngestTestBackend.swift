@@ -29,18 +29,7 @@ struct IngestFixture {
     func organisation(_ name: String, kind: String = "site", parent: String? = nil, timeZone: String = "Asia/Shanghai")
         async throws -> String
     {
-        let id = SecretToken.newID(), now = self.now, parent = parent ?? app.rootID
-        try await database.write { connection in
-            guard let parentPath = try connection.first("SELECT path FROM organisations WHERE id = $1", .text(parent))
-            else { throw APIError.notFound("parent") }
-            let path = try OrganisationPath(text: try parentPath.text("path")).appending(id).text
-            try connection.execute(
-                """
-                INSERT INTO organisations (id, parent_id, path, name, kind, time_zone, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-                """, .text(id), .text(parent), .text(path), .text(name), .text(kind), .text(timeZone), .integer(now))
-        }
-        return id
+        try await app.organisation(name, under: parent ?? app.rootID, kind: kind, timeZone: timeZone)
     }
 
     /// An active agent at `site` and a bearer token for it.
@@ -61,19 +50,7 @@ struct IngestFixture {
 
     /// An active user with `role` at `organisation` (log in with `TestApp.adminPassword`).
     func user(_ username: String, at organisation: String, role: BuiltInRole = .administrator) async throws {
-        let id = SecretToken.newID(), now = self.now
-        let hash = try app.dependencies.passwordHasher.hash(TestApp.adminPassword)
-        try await database.write { connection in
-            try connection.execute(
-                """
-                INSERT INTO users (id, username, display_name, email, status, password_hash, requested_organisation_id,
-                    created_at, updated_at)
-                VALUES ($1, $2, $2, NULL, 'active', $3, NULL, $4, $4)
-                """, .text(id), .text(username), .text(hash), .integer(now))
-            try connection.execute(
-                "INSERT INTO memberships (user_id, organisation_id, role_id, created_at) VALUES ($1, $2, $3, $4)",
-                .text(id), .text(organisation), .text(RoleRecord.builtInID(role)), .integer(now))
-        }
+        try await app.person(username, role, at: organisation)
     }
 
     func count(_ sql: String, _ parameters: SQLValue...) async throws -> Int64 {

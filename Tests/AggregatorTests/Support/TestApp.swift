@@ -28,7 +28,7 @@ enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 }
 
-/// One aggregator over a fresh SQLite file in a temporary directory (or a fresh PostgreSQL schema
+/// One aggregator over a fresh SQLite file in a temporary directory (or a fresh PostgreSQL database
 /// on the test server), with the first
 /// administrator created. Password hashing is cheap here (1,000 rounds instead of 600,000: tests
 /// create many users); the production parameters are asserted in `PasswordHasherTests`.
@@ -41,7 +41,7 @@ struct TestApp {
     let rootID: String
     let adminID: String
     /// The PostgreSQL database to drop at `close`.
-    var schema: String? = nil
+    var postgresDatabase: String? = nil
 
     static func url(_ base: String, database: String) -> String {
         guard var components = URLComponents(string: base) else { return base }
@@ -55,7 +55,7 @@ struct TestApp {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aggregator-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database: any Database
-        var schema: String?
+        var postgresDatabase: String?
         switch backend {
         case .sqlite:
             database = try SQLiteDatabase(path: directory.appendingPathComponent("aggregator.sqlite").path)
@@ -66,7 +66,7 @@ struct TestApp {
             let name = "t_" + UUID().uuidString.lowercased().filter { $0 != "-" }
             try PostgresConnection(url: base).execute("CREATE DATABASE \(name)", [])
             database = try PostgresDatabase(url: Self.url(base, database: name), poolSize: 4)
-            schema = name
+            postgresDatabase = name
         }
         let clock = TestClock()
         try await Migrator.all.migrate(database, now: clock.serviceClock.micros)
@@ -79,7 +79,7 @@ struct TestApp {
         dependencies.passwordHasher = hasher
         dependencies.throttle = throttle
         return TestApp(directory: directory, database: database, dependencies: dependencies, clock: clock,
-                       rootID: result.organisationID, adminID: result.userID, schema: schema)
+                       rootID: result.organisationID, adminID: result.userID, postgresDatabase: postgresDatabase)
     }
 
     func application() throws -> some ApplicationProtocol {
@@ -97,8 +97,8 @@ struct TestApp {
     func close() async {
         await database.close()
         try? FileManager.default.removeItem(at: directory)
-        if let schema, let base = PostgresTestEnvironment.url {
-            _ = try? PostgresConnection(url: base).execute("DROP DATABASE IF EXISTS \(schema) WITH (FORCE)", [])
+        if let postgresDatabase, let base = PostgresTestEnvironment.url {
+            _ = try? PostgresConnection(url: base).execute("DROP DATABASE IF EXISTS \(postgresDatabase) WITH (FORCE)", [])
         }
     }
 }
