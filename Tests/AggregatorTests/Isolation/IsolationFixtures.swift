@@ -8,7 +8,14 @@ import HTTPTypes
 enum IsolationFixtures {
     static let random = ["00000000-0000-4000-8000-00000000beef", "7f1b7c86-1d0e-4c8e-9a53-3f1f0c8d2a11"]
 
-    static var all: [String: RouteFixture] { [
+    /// Every route's fixture: identity's below, then each module's (`IsolationFixtures+Module.swift`).
+    static var all: [String: RouteFixture] {
+        modules.reduce(into: identity) { all, module in all.merge(module) { first, _ in first } }
+    }
+
+    static var modules: [[String: RouteFixture]] { [] }
+
+    static var identity: [String: RouteFixture] { [
         // Identity: sessions and profile (self routes: nothing of B's may show).
         "POST /api/v1/auth/logout": RouteFixture(probes: { _ in [] }, listsOnly: true),
         "GET /api/v1/me": RouteFixture(probes: { _ in [Probe(uri: "/api/v1/me")] }, listsOnly: true,

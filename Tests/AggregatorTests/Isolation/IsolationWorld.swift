@@ -118,7 +118,13 @@ extension IsolationWorld {
             ($0["tag"] as? String)?.hasPrefix(lower) == true
         }.compactMap { $0["id"].map { "\($0)" } }
         #expect(tenant.ids("series").count == 2, "\(series.raw)")
+        for seed in moduleSeeds { try await seed(&tenant, root, client) }
     }
+
+    /// A module's own objects for a tenant (alarms, inventories, products, ...), created after the
+    /// identity objects above. Each module adds one seed here, in its own `IsolationWorld+Module.swift`.
+    typealias Seed = (inout IsolationTenant, _ root: String, _ client: any TestClientProtocol) async throws -> Void
+    static var moduleSeeds: [Seed] { [] }
 
     /// Two tags of ten readings each, stamped an hour before the test clock.
     static func batch(for tenant: IsolationTenant, epoch: UUID = UUID()) throws -> ReadingBatch {
