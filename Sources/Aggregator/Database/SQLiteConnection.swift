@@ -73,18 +73,61 @@ final class SQLiteConnection: SQLConnection {
         guard let handle else { throw DatabaseError(.unavailable, "connection closed") }
         if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let rc = sqlite3_prepare_v3(handle, Self.numbered(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw lastError(rc, sql) }
+        // Binding by number is only right if every placeholder was numbered.
+        for index in 0..<sqlite3_bind_parameter_count(statement) {
+            if let name = sqlite3_bind_parameter_name(statement, index + 1), name.pointee != CChar(UInt8(ascii: "?")) {
+                sqlite3_finalize(statement)
+                throw DatabaseError(.sql, "placeholder \(String(cString: name)) is not of the form $n: \(sql)")
+            }
+        }
         statements[sql] = statement
         return statement
     }
 
-    /// Binds `$1…$n` by name, so the same SQL text as PostgreSQL's works even when a parameter is
-    /// used twice or out of order (SQLite numbers named parameters by first appearance).
+    /// `$n` (PostgreSQL's placeholders, shared SQL text) rewritten as SQLite's `?n`, which binds by
+    /// number: SQLite treats `$n` as a name and finds it by a linear string search per parameter
+    /// (strncmp was the top symbol of an ingest profile). Quoted text and identifiers are left alone.
+    static func numbered(_ sql: String) -> String {
+        let bytes = Array(sql.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // Skip quoted text, identifiers and comments whole: a `$1` inside them is not a placeholder.
+            let closer: [UInt8]? = switch byte {
+            case UInt8(ascii: "'"): [UInt8(ascii: "'")]
+            case UInt8(ascii: "\""): [UInt8(ascii: "\"")]
+            case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "-"): [10]
+            case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
+                [UInt8(ascii: "*"), UInt8(ascii: "/")]
+            default: nil
+            }
+            if let closer {
+                var end = index + 1
+                while end < bytes.count, !bytes[end...].starts(with: closer) { end += 1 }
+                end = min(bytes.count, end + closer.count)
+                out.append(contentsOf: bytes[index..<end])
+                index = end
+                continue
+            }
+            if byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] &- 0x30 < 10 {
+                out.append(UInt8(ascii: "?"))
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Binds parameter n to `?n` (see `numbered`); a parameter the statement does not use is skipped.
     private func bind(_ parameters: [SQLValue], to statement: OpaquePointer, sql: String) throws(DatabaseError) {
-        for (offset, value) in parameters.enumerated() {
-            let index = sqlite3_bind_parameter_index(statement, "$\(offset + 1)")
-            guard index > 0 else { continue }
+        let used = Int(sqlite3_bind_parameter_count(statement))
+        for (offset, value) in parameters.enumerated() where offset < used {
+            let index = Int32(offset + 1)
             let rc: Int32
             switch value {
             case .null: rc = sqlite3_bind_null(statement, index)

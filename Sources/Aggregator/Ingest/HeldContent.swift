@@ -43,7 +43,7 @@ struct HeldContent {
     }
 
     private func matches(_ reading: ReadingBatch.Reading, series: SeriesRegistry.Entry?) throws -> Bool {
-        let value = DecimalText.plain(reading.value)
+        let value = reading.valueText
         if let series, series.unit == reading.unit,
            let row = try connection.first(
                """

@@ -43,6 +43,7 @@ enum IngestBody {
     /// type. `validate` checks its content once the sender is known to be its agent.
     static func decode(_ bytes: [UInt8]) throws -> ReadingBatch {
         guard !bytes.isEmpty else { throw APIError.badRequest("a JSON body is required", code: "invalid_json") }
+        if let batch = bytes.withUnsafeBytes(ReadingBatch.decodeCommonShape) { return batch }
         let batch: ReadingBatch
         do {
             batch = try JSONDecoder().decode(ReadingBatch.self, from: Data(bytes))
@@ -78,17 +79,18 @@ enum IngestBody {
     /// Tags, units (empty for a dimensionless value) and reasons are stored as text on both
     /// backends: PostgreSQL text cannot hold NUL, and control characters would corrupt CSV exports.
     static func checkText(_ batch: ReadingBatch) throws {
-        var checked: [Int: Set<String>] = [:]  // by limit: a batch repeats a few tags and units many times
-        func check(_ text: String, max: Int, field: String, emptyAllowed: Bool = false) throws {
-            guard checked[max]?.contains(text) != true else { return }
-            let length = text.utf8.count <= max ? text.utf8.count : text.count  // bytes bound characters
+        func check(_ text: String, max: Int, field: @autoclosure () -> String, emptyAllowed: Bool = false) throws {
+            // Printable ASCII within the bound is the common case, decided from the bytes alone.
+            let bytes = text.utf8
+            if bytes.count <= max, emptyAllowed || !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
+            let field = field()
+            let length = bytes.count <= max ? bytes.count : text.count  // bytes bound characters
             guard emptyAllowed || length > 0, length <= max else {
                 throw APIError.invalidField(field, "'\(field)' must have \(emptyAllowed ? 0 : 1) to \(max) characters")
             }
             guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) else {
                 throw APIError.invalidField(field, "'\(field)' must not contain control characters")
             }
-            if length > 0 { checked[max, default: []].insert(text) }
         }
         try check(batch.agentID, max: maximumTagLength, field: "agent_id")
         for (index, reading) in batch.readings.enumerated() {

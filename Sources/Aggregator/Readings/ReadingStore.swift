@@ -44,7 +44,7 @@ struct ReadingStore {
         folded.reserveCapacity(readings.count)
         var quarantined: [[SQLValue]] = []
         for reading in readings {
-            let value = DecimalText.plain(reading.value)
+            let value = reading.valueText
             var reason = screened[reading.seq]
             if reason == nil, let entry = series[reading.tag], entry.unit != reading.unit {
                 reason = IngestReply.Reason.unitChanged

@@ -23,8 +23,12 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
         public var tag: String
         public var unit: String
         public var timeMilliseconds: Int64
-        public var value: Decimal
+        public var value: Decimal { didSet { knownText = nil } }
         public var quality: ReadingQuality
+        /// `value`'s plain text when it is known without formatting the `Decimal` (the decoder
+        /// builds it from the digits it read): formatting was an eighth of the aggregator's ingest
+        /// time. Not part of the reading's identity.
+        private var knownText: String?
 
         public init(seq: Int64, tag: String, unit: String, timeMilliseconds: Int64, value: Decimal, quality: ReadingQuality) {
             self.seq = seq
@@ -35,6 +39,29 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
             self.quality = quality
         }
 
+        init(seq: Int64, tag: String, unit: String, timeMilliseconds: Int64, value: Decimal, valueText: String,
+             quality: ReadingQuality) {
+            self.init(seq: seq, tag: tag, unit: unit, timeMilliseconds: timeMilliseconds, value: value, quality: quality)
+            knownText = valueText
+        }
+
+        /// `DecimalText.plain(value)`, without formatting when the decoder already knows it.
+        public var valueText: String { knownText ?? DecimalText.plain(value) }
+
+        public static func == (a: Reading, b: Reading) -> Bool {
+            a.seq == b.seq && a.tag == b.tag && a.unit == b.unit && a.timeMilliseconds == b.timeMilliseconds
+                && a.value == b.value && a.quality == b.quality
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(seq)
+            hasher.combine(tag)
+            hasher.combine(unit)
+            hasher.combine(timeMilliseconds)
+            hasher.combine(value)
+            hasher.combine(quality)
+        }
+
         enum CodingKeys: String, CodingKey { case seq, tag, unit, value, quality, timeMilliseconds = "time_ms" }
 
         public init(from decoder: any Decoder) throws {
@@ -43,7 +70,7 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
             tag = try c.decode(String.self, forKey: .tag)
             unit = try c.decode(String.self, forKey: .unit)
             timeMilliseconds = try c.decode(Int64.self, forKey: .timeMilliseconds)
-            value = try ReadingBatch.decimal(c, .value)
+            (value, knownText) = try ReadingBatch.decimalWithText(c, .value)
             quality = try c.decode(ReadingQuality.self, forKey: .quality)
         }
 
@@ -53,7 +80,7 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
             try c.encode(tag, forKey: .tag)
             try c.encode(unit, forKey: .unit)
             try c.encode(timeMilliseconds, forKey: .timeMilliseconds)
-            try c.encode(DecimalText.plain(value), forKey: .value)
+            try c.encode(valueText, forKey: .value)
             try c.encode(quality, forKey: .quality)
         }
     }
@@ -131,6 +158,20 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
         try validate()
     }
 
+    /// A batch as read off the wire (the fast reader), its hash not yet checked.
+    init(format: String, agentID: String, storeEpoch: UUID, firstSeq: Int64, lastSeq: Int64, readings: [Reading],
+         contentSHA256: String) {
+        self.format = format
+        self.agentID = agentID
+        self.storeEpoch = storeEpoch
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.readings = readings
+        self.gaps = []
+        self.rollups = []
+        self.contentSHA256 = contentSHA256
+    }
+
     /// Checks what the receiver relies on: the format, every sequence in range exactly once
     /// (readings, gaps and roll-ups together tile first…last), and the hash.
     public func validate() throws(CalculationError) {
@@ -140,13 +181,20 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
         guard firstSeq >= 1, lastSeq >= firstSeq, lastSeq - firstSeq < 1_000_000 else {
             throw CalculationError(.invalidInput, "first_seq…last_seq must be a range of 1 to 1000000 sequences from 1", field: "first_seq")
         }
-        var covered = Set<Int64>()
+        // One flag per sequence of the range (at most a million): a set hashed every sequence.
+        var seen = [Bool](repeating: false, count: Int(lastSeq - firstSeq + 1))
+        var coveredCount = 0
         func cover(_ range: ClosedRange<Int64>, _ field: String) throws(CalculationError) {
             guard range.lowerBound >= firstSeq, range.upperBound <= lastSeq else {
                 throw CalculationError(.invalidInput, "sequence \(range) is outside first_seq…last_seq", field: field)
             }
-            for seq in range where !covered.insert(seq).inserted {
-                throw CalculationError(.invalidInput, "sequence \(seq) appears twice", field: field)
+            for seq in range {
+                let slot = Int(seq - firstSeq)
+                guard !seen[slot] else {
+                    throw CalculationError(.invalidInput, "sequence \(seq) appears twice", field: field)
+                }
+                seen[slot] = true
+                coveredCount += 1
             }
         }
         for (index, reading) in readings.enumerated() { try cover(reading.seq...reading.seq, "readings[\(index)].seq") }
@@ -158,7 +206,7 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
             guard rollup.firstSeq <= rollup.lastSeq else { throw CalculationError(.invalidInput, "an empty range", field: "rollups[\(index)]") }
             try cover(rollup.firstSeq...rollup.lastSeq, "rollups[\(index)]")
         }
-        guard covered.count == Int(lastSeq - firstSeq + 1) else {
+        guard coveredCount == seen.count else {
             throw CalculationError(.invalidInput, "sequences \(firstSeq)…\(lastSeq) are not all accounted for (send a gap record)", field: "readings")
         }
         guard contentSHA256 == canonicalHash() else {
@@ -169,16 +217,36 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
     /// SHA-256 of a canonical text of the content (not of the JSON, whose spacing and key order
     /// differ between encoders): one line per record, fields separated by tabs, in sequence order.
     public func canonicalHash() -> String {
-        var hasher = SHA256()
-        hasher.update("\(format)\n\(agentID)\n\(storeEpoch.uuidString.lowercased())\n\(firstSeq)\n\(lastSeq)\n")
-        for r in readings.sorted(by: { $0.seq < $1.seq }) {
-            hasher.update("R\t\(r.seq)\t\(r.tag)\t\(r.unit)\t\(r.timeMilliseconds)\t\(DecimalText.plain(r.value))\t\(r.quality.rawValue)\n")
+        var text: [UInt8] = []
+        text.reserveCapacity(128 + readings.count * 64)
+        func put(_ string: String) { text.append(contentsOf: string.utf8) }
+        func put(_ number: Int64) { put(String(number)) }
+        put("\(format)\n\(agentID)\n\(storeEpoch.uuidString.lowercased())\n\(firstSeq)\n\(lastSeq)\n")
+        let ordered = readings.indices.allSatisfy { $0 == 0 || readings[$0 - 1].seq < readings[$0].seq }
+            ? readings : readings.sorted { $0.seq < $1.seq }
+        for r in ordered {
+            text.append(UInt8(ascii: "R")); text.append(9); put(r.seq); text.append(9)
+            put(r.tag); text.append(9); put(r.unit); text.append(9); put(r.timeMilliseconds); text.append(9)
+            put(r.valueText); text.append(9); put(r.quality.rawValue); text.append(10)
         }
-        for g in gaps.sorted(by: { $0.firstSeq < $1.firstSeq }) { hasher.update("G\t\(g.firstSeq)\t\(g.lastSeq)\t\(g.reason)\n") }
+        for g in gaps.sorted(by: { $0.firstSeq < $1.firstSeq }) { put("G\t\(g.firstSeq)\t\(g.lastSeq)\t\(g.reason)\n") }
         for u in rollups.sorted(by: { $0.firstSeq < $1.firstSeq }) {
-            hasher.update("U\t\(u.firstSeq)\t\(u.lastSeq)\t\(u.tag)\t\(u.unit)\t\(u.fromMilliseconds)\t\(u.toMilliseconds)\t\(u.count)\t\(u.sum)\t\(u.min)\t\(u.max)\t\(u.first)\t\(u.last)\n")
+            put("U\t\(u.firstSeq)\t\(u.lastSeq)\t\(u.tag)\t\(u.unit)\t\(u.fromMilliseconds)\t\(u.toMilliseconds)\t\(u.count)\t\(u.sum)\t\(u.min)\t\(u.max)\t\(u.first)\t\(u.last)\n")
         }
+        var hasher = SHA256()
+        hasher.update(text)
         return hasher.finalize()
+    }
+
+    /// A decimal string field and its plain text (nil when the fast path did not apply).
+    static func decimalWithText<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> (Decimal, String?) {
+        let text: String
+        do { text = try c.decode(String.self, forKey: key) } catch DecodingError.typeMismatch {
+            throw CalculationError(.invalidNumber, "write decimal values as strings", field: InputDecoding.path(c.codingPath + [key]))
+        }
+        var bytes = text
+        if let fast = bytes.withUTF8({ DecimalText.parsePlain(UnsafeRawBufferPointer($0)) }) { return (fast.value, fast.text) }
+        do { return (try DecimalText.parse(text), nil) } catch { throw error.at(InputDecoding.path(c.codingPath + [key]) ?? key.stringValue) }
     }
 
     static func decimal<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Decimal {

@@ -51,6 +51,27 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func dollarDigitsInsideTextAndCommentsAreNotPlaceholders(_ backend: Backend) async throws {
+        let found = try await withDatabase(backend) { database in
+            try await database.write { connection in
+                try connection.execute("CREATE TABLE prices (label TEXT, amount BIGINT)")
+                try connection.execute(
+                    """
+                    -- the agent's $1 in a comment
+                    INSERT INTO prices (label, amount) VALUES ('costs $1', $1) /* and $2 here */
+                    """, 5)
+                return try connection.query("SELECT label, amount FROM prices WHERE amount = $1", 5)
+            }
+        }
+        #expect(found.map(\.values) == [["costs $1", 5]])
+    }
+
+    @Test func sqliteNumbersPlaceholdersOutsideQuotesOnly() {
+        #expect(SQLiteConnection.numbered("SELECT $1, '$2', \"$3\", $10 -- $4\n/* $5 */ $6")
+            == "SELECT ?1, '$2', \"$3\", ?10 -- $4\n/* $5 */ ?6")
+    }
+
+    @Test(arguments: Backend.allCases)
     func aThrowingWriteLeavesNothingBehind(_ backend: Backend) async throws {
         let count = try await withDatabase(backend) { database in
             _ = try await database.write { try $0.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT)") }
