@@ -116,6 +116,23 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
         public var first: String
         public var last: String
 
+        public init(firstSeq: Int64, lastSeq: Int64, tag: String, unit: String, fromMilliseconds: Int64,
+                    toMilliseconds: Int64, count: Int64, sum: String, min: String, max: String, first: String,
+                    last: String) {
+            self.firstSeq = firstSeq
+            self.lastSeq = lastSeq
+            self.tag = tag
+            self.unit = unit
+            self.fromMilliseconds = fromMilliseconds
+            self.toMilliseconds = toMilliseconds
+            self.count = count
+            self.sum = sum
+            self.min = min
+            self.max = max
+            self.first = first
+            self.last = last
+        }
+
         enum CodingKeys: String, CodingKey {
             case tag, unit, count, sum, min, max, first, last
             case firstSeq = "first_seq", lastSeq = "last_seq", fromMilliseconds = "from_ms", toMilliseconds = "to_ms"

@@ -36,6 +36,11 @@ extension ReadingStore {
         try await run { db throws(StoreError) in try db.peekRecords(after: try db.cursor(), limit: limit) }
     }
 
+    /// `peekUnsentRecords` after a cursor the caller already read (the sync service).
+    func peekRecords(after seq: Int64, limit: Int) async throws(StoreError) -> [BufferRecord] {
+        try await run { db throws(StoreError) in try db.peekRecords(after: seq, limit: limit) }
+    }
+
     /// Whether the disk reserve file is currently whole (false after a full-disk recovery that
     /// could not re-create it, or for a store opened with `reserveBytes: 0`).
     func reserveInPlace() async throws(StoreError) -> Bool {

@@ -83,7 +83,7 @@ final class SyncService: Sendable {
 
     func run() async {
         var backoff = Backoff(configuration: configuration.backoff)
-        var pending: (batch: ReadingBatch, body: Data, cursor: Int64)?
+        var pending: (batch: ReadingBatch, body: Data, origin: Origin)?
         var turn = 0
         defer {
             // A quarantine stays visible after a stop: it is what the operator has to act on.
@@ -103,6 +103,7 @@ final class SyncService: Sendable {
             if pending == nil {
                 do {
                     pending = try await nextBatch()
+                    if pending == nil { pending = try await nextSalvagedBatch() }
                 } catch {
                     logger.error("sync could not build a batch", metadata: [LogKey.error: "\(error)"])
                     await pause(backoff.failed(random: random()))
@@ -114,17 +115,27 @@ final class SyncService: Sendable {
                     continue
                 }
             }
-            guard let (batch, body, cursor) = pending else { continue }
+            guard let (batch, body, origin) = pending else { continue }
             setPhase(.sending(firstSeq: batch.firstSeq, lastSeq: batch.lastSeq))
             guard let outcome = await deliverUnlessStopped(batch, body: body, turn: turn) else { break }
             turn &+= 1
             switch outcome {
             case .replied(let reply):
-                if await acknowledge(reply, of: batch, cursor: cursor) {
-                    backoff.succeeded()
-                    pending = nil
-                } else {
-                    await retry(batch, &backoff, SyncError(.badReply, "the watermark \(reply.watermark) does not pass the cursor \(cursor)"), nil)
+                switch origin {
+                case .current(let cursor):
+                    if await acknowledge(reply, of: batch, cursor: cursor) {
+                        backoff.succeeded()
+                        pending = nil
+                    } else {
+                        await retry(batch, &backoff, SyncError(.badReply, "the watermark \(reply.watermark) does not pass the cursor \(cursor)"), nil)
+                    }
+                case .salvaged:
+                    if await acknowledgeSalvaged(batch) {
+                        backoff.succeeded()
+                        pending = nil
+                    } else {
+                        await retry(batch, &backoff, SyncError(.store, "could not record the salvaged readings as sent"), nil)
+                    }
                 }
             case .retry(let error, let retryAfter, let wait):
                 await retry(batch, &backoff, error, retryAfter, atLeast: wait)
@@ -149,18 +160,58 @@ final class SyncService: Sendable {
         }
     }
 
-    /// The oldest unsent readings as a batch, or nil when there is nothing to send yet.
-    private func nextBatch() async throws(SyncError) -> (batch: ReadingBatch, body: Data, cursor: Int64)? {
+    /// Where a batch came from: the current store (acknowledged by moving its cursor) or the
+    /// readings rescued from a damaged store (sent under that store's epoch, deleted once stored).
+    enum Origin: Sendable { case current(cursor: Int64), salvaged }
+
+    /// The oldest unsent records as a batch, or nil when there is nothing to send yet.
+    private func nextBatch() async throws(SyncError) -> (batch: ReadingBatch, body: Data, origin: Origin)? {
         let cursor: Int64
-        let readings: [StoredReading]
+        let records: [BufferRecord]
         do {
             cursor = try await store.cursor()
-            readings = try await store.peek(after: cursor, limit: configuration.limits.maximumReadings)
+            // Readings, roll-ups and gap records alike: what the quota policy made of old readings
+            // travels as explicit records, not as holes.
+            records = try await store.peekRecords(after: cursor, limit: configuration.limits.maximumReadings)
         } catch { throw SyncError(.store, "\(error)") }
-        guard let batch = try builder.batch(after: cursor, readings: readings, now: Date()) else { return nil }
+        guard let batch = try builder.batch(after: cursor, records: records, now: Date()) else { return nil }
         do {
-            return (batch, try JSONEncoder().encode(batch), cursor)
+            return (batch, try JSONEncoder().encode(batch), .current(cursor: cursor))
         } catch { throw SyncError(.buildBatch, "encoding \(batch.firstSeq)…\(batch.lastSeq): \(error)") }
+    }
+
+    /// Readings rescued from a damaged store, once the current backlog is sent: one contiguous run
+    /// of one old epoch per batch, with no gap records (sequences missing from the rescue may
+    /// already be stored upstream, and a gap over them would conflict with what is held).
+    private func nextSalvagedBatch() async throws(SyncError) -> (batch: ReadingBatch, body: Data, origin: Origin)? {
+        let salvaged: [SalvagedReading]
+        do { salvaged = try await store.peekSalvaged(limit: configuration.limits.maximumReadings) } catch {
+            throw SyncError(.store, "\(error)")
+        }
+        guard let first = salvaged.first else { return nil }
+        var run: [StoredReading] = []
+        for reading in salvaged where reading.epoch == first.epoch {
+            guard run.isEmpty || reading.stored.seq == run[run.count - 1].seq + 1 else { break }
+            run.append(reading.stored)
+        }
+        let builder = BatchBuilder(agentID: configuration.agentID, storeEpoch: first.epoch, limits: configuration.limits)
+        guard let batch = try builder.batch(after: run[0].seq - 1, readings: run, now: .distantFuture) else { return nil }
+        do {
+            return (batch, try JSONEncoder().encode(batch), .salvaged)
+        } catch { throw SyncError(.buildBatch, "encoding salvaged \(batch.firstSeq)…\(batch.lastSeq): \(error)") }
+    }
+
+    private func acknowledgeSalvaged(_ batch: ReadingBatch) async -> Bool {
+        do {
+            _ = try await store.acknowledgeSalvaged(epoch: batch.storeEpoch, through: batch.lastSeq)
+        } catch {
+            logger.error("sync could not delete sent salvaged readings", metadata: [LogKey.error: "\(error)"])
+            return false
+        }
+        shared.withLock { $0.status.batchesAcknowledged += 1 }
+        logger.notice("salvaged readings stored upstream", metadata: [
+            "epoch": "\(batch.storeEpoch)", "first": "\(batch.firstSeq)", "last": "\(batch.lastSeq)"])
+        return true
     }
 
     /// Moves the cursor to what the aggregator holds; false when that is no progress at all.
