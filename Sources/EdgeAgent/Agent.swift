@@ -14,6 +14,7 @@ final class Agent: Sendable {
     let control: ControlServer
     let mqtt: MQTTInput?
     let sync: SyncService?
+    let alarmSync: AlarmEventSync?
     let metrics: AgentMetrics
     let metricsServer: MetricsServer?
     let logger: Logger
@@ -32,7 +33,7 @@ final class Agent: Sendable {
 
     private init(loaded: ConfigLoader.Loaded, store: ReadingStore, committer: GroupCommitter,
                  pollers: PollerSupervisor, alarms: AlarmService, control: ControlServer,
-                 mqtt: MQTTInput?, sync: SyncService?, metrics: AgentMetrics, metricsServer: MetricsServer?,
+                 mqtt: MQTTInput?, sync: SyncService?, alarmSync: AlarmEventSync?, metrics: AgentMetrics, metricsServer: MetricsServer?,
                  logger: Logger, progress: Progress) {
         self.loaded = loaded
         self.store = store
@@ -42,6 +43,7 @@ final class Agent: Sendable {
         self.control = control
         self.mqtt = mqtt
         self.sync = sync
+        self.alarmSync = alarmSync
         self.metrics = metrics
         self.metricsServer = metricsServer
         self.logger = logger
@@ -110,8 +112,13 @@ final class Agent: Sendable {
             mqtt = input
         }
         // Upload to the aggregator (optional): batches from the buffer's oldest unsent readings.
-        let sync = try settings.sync.map { sync throws in
-            try SyncService(configuration: try sync.resolve(agentID: settings.agent.id), store: store, logger: logger)
+        let syncConfiguration = try settings.sync.map { sync throws in try sync.resolve(agentID: settings.agent.id) }
+        let sync = try syncConfiguration.map { configuration throws in
+            try SyncService(configuration: configuration, store: store, logger: logger)
+        }
+        // Alarm transitions go up the same way, exactly once by (agent, alarm-store epoch, id).
+        let alarmSync = try syncConfiguration.map { configuration throws in
+            try AlarmEventSync(configuration: configuration, alarms: alarms, logger: logger)
         }
         // Prometheus metrics and /healthz on a loopback port (optional).
         let metricsServer = try settings.agent.metricsAddress().map { address in
@@ -134,7 +141,7 @@ final class Agent: Sendable {
             "mqtt": "\(settings.mqtt.map { "\($0.host):\($0.port), \($0.subscriptions.count) subscriptions" } ?? "off")",
         ])
         return Agent(loaded: loaded, store: store, committer: committer, pollers: PollerSupervisor(logger: logger), alarms: alarms,
-                     control: control, mqtt: mqtt, sync: sync, metrics: metrics, metricsServer: metricsServer,
+                     control: control, mqtt: mqtt, sync: sync, alarmSync: alarmSync, metrics: metrics, metricsServer: metricsServer,
                      logger: logger, progress: progress)
     }
 
@@ -156,6 +163,7 @@ final class Agent: Sendable {
         let ticker = Task { await self.tickAlarms() }
         let quota = Task { await self.enforceQuota() }
         let uploading = Task { await self.sync?.run() }
+        let alarmUploading = Task { await self.alarmSync?.run() }
         if let duration {
             Task {
                 try? await Task.sleep(for: duration)
@@ -173,7 +181,9 @@ final class Agent: Sendable {
         await mqtt?.stop()
         await committer.flush()
         sync?.stop()
+        alarmSync?.stop()
         await uploading.value
+        await alarmUploading.value
         await control.stop()
         metricsServer?.stop()
         await alarms.close()

@@ -29,8 +29,9 @@ struct IngestClient: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    func post(_ body: Data, to endpoint: URL, token: String) async throws(SyncError) -> Response {
-        var request = URLRequest(url: SyncConfiguration.ingestURL(endpoint))
+    /// POSTs to `url` (by default the endpoint's reading-batch route).
+    func post(_ body: Data, to endpoint: URL, url: URL? = nil, token: String) async throws(SyncError) -> Response {
+        var request = URLRequest(url: url ?? SyncConfiguration.ingestURL(endpoint))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
