@@ -67,6 +67,8 @@ public enum PermissionCatalogue {
         e("verification:review", "Record verification findings and the opinion."),
         e("products:read", "See product footprints."),
         e("products:create", "Model a product and calculate its footprint."),
+        e("products:update", "Change a product's definition (bill of materials, processes, model)."),
+        e("products:delete", "Delete a product that has no footprint versions."),
         e("trades:read", "See emission allowance and credit trades."),
         e("trades:submit", "Submit a trade order."),
         e("projects:read", "See reduction and offset projects."),

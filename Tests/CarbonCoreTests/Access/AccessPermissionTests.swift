@@ -59,7 +59,8 @@ import Testing
             alarms:read alarms:ack alarms:shelve alarms:comment alarms:configure
             inventories:read inventories:create inventories:calculate inventories:approve factors:read factors:create
             reports:read reports:create reports:publish verification:read verification:create verification:review
-            products:read products:create trades:read trades:submit projects:read projects:create projects:approve
+            products:read products:create products:update products:delete trades:read trades:submit projects:read
+            projects:create projects:approve
             """.split(whereSeparator: \.isWhitespace).map(String.init)
         let names = PermissionCatalogue.all.map(\.permission.name)
         #expect(Set(names).count == names.count, "a permission listed twice")
