@@ -17,6 +17,7 @@ let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting",
 let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")  // PBKDF2 (BoringSSL)
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")  // report templates
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")  // NIOThreadPool for blocking C calls
 
 let package = Package(
@@ -38,10 +39,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: Pure domain: no I/O, no clock, no logging, no dependencies.
         .target(name: "CarbonCore", swiftSettings: swiftSettings),
+
+        // MARK: The test-only crash hook (FaultPoint.hit): a no-op outside debug builds.
+        .target(name: "FaultPoints", swiftSettings: swiftSettings),
 
         // MARK: Shipped reference data (the emission factor library) as package resources.
         .target(
@@ -66,14 +71,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "EdgeAgent",
-            dependencies: ["CarbonCore", "CModbus", "CMosquitto", "CSQLite", argumentParser, toml, logging, prometheus],
+            dependencies: ["CarbonCore", "FaultPoints", "CModbus", "CMosquitto", "CSQLite", argumentParser, toml, logging, prometheus],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "Aggregator",
             dependencies: [
-                "CarbonCore", "CarbonData", "CSQLite", "CLibPQ", "CZlib", argumentParser, logging, prometheus,
-                hummingbird, crypto, cryptoExtras, nioPosix, lifecycle,
+                "CarbonCore", "CarbonData", "FaultPoints", "CSQLite", "CLibPQ", "CZlib", argumentParser, logging, prometheus,
+                hummingbird, crypto, cryptoExtras, nioPosix, lifecycle, mustache,
             ],
             swiftSettings: swiftSettings
         ),

@@ -45,6 +45,8 @@ extension AggregatorCommand {
         @Option(name: .customLong("log-level")) var logLevel: String = "info"
         @Option(name: .customLong("metrics-listen"), help: "Prometheus /metrics listener (host:port), or 'off'")
         var metricsListen: String = "127.0.0.1:9466"
+        @Option(name: .customLong("pdf-renderer"), help: "Headless Chromium for report PDFs: a command on PATH or a path")
+        var pdfRenderer: String = "chromium"
 
         func run() async throws {
             var logger = Logger(label: "aggregator")
@@ -54,9 +56,10 @@ extension AggregatorCommand {
                 throw ValidationError("--listen: expected host:port, got '\(listen)'")
             }
             let database = try await storage.openMigrated()
-            let dependencies = AppDependencies(
+            var dependencies = AppDependencies(
                 database: database,
                 checkpoints: try AuditCheckpointLog(directory: URL(fileURLWithPath: storage.stateDirectory)))
+            dependencies.pdfRenderer = pdfRenderer
             let redacted = try storage.location.redacted
             logger.info("aggregator starting", metadata: [LogKey.listen: .string(listen), LogKey.database: .string(redacted)])
             var metricsHost: String?, metricsPort = 0
