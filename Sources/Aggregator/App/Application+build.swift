@@ -17,6 +17,8 @@ struct AppDependencies: Sendable {
     var throttle: LoginThrottle.Settings = .standard
     var version: String = AggregatorVersion.current
     var metrics = AggregatorMetrics()
+    /// The HTML-to-PDF renderer for reports (`--pdf-renderer`): a command on PATH or a path.
+    var pdfRenderer: String = "chromium"
 }
 
 enum AggregatorVersion {
@@ -38,6 +40,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
         .register(in: routes)
     IdentityModule(dependencies: dependencies, auditor: auditor).register(in: routes)
     IngestModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    AlarmModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    ProductsModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    ReportsModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    ImportModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    AccountingModule(dependencies: dependencies, auditor: auditor).register(in: routes)
 
     let document = OpenAPIDocumentBox()
     routes.add(.get, "/openapi.json", access: .publicRoute, tag: "meta", summary: "This OpenAPI document",

@@ -27,9 +27,14 @@ enum OpenAPIDocument {
                 operationId: operationID(spec), summary: spec.summary, tags: [spec.tag],
                 parameters: spec.parameters.map {
                     Parameter(name: $0, in: "path", required: true, schema: .string(maxLength: 200))
+                } + spec.query.map {
+                    Parameter(name: $0.name, in: "query", required: $0.required, schema: $0.schema,
+                              description: $0.description)
                 },
-                requestBody: spec.requestSchema.map {
-                    RequestBody(required: true, content: ["application/json": .init(schema: $0)])
+                requestBody: spec.requestSchema.map { schema in
+                    var content = ["application/json": MediaType(schema: schema)]
+                    for (type, other) in spec.otherBodies { content[type] = MediaType(schema: other) }
+                    return RequestBody(required: true, content: content)
                 },
                 responses: responses,
                 security: spec.access == .publicRoute ? [] : [["bearer": []]])
@@ -86,6 +91,7 @@ enum OpenAPIDocument {
         let `in`: String
         let required: Bool
         let schema: JSONSchema
+        var description: String? = nil
     }
     struct MediaType: Encodable { let schema: JSONSchema }
     struct RequestBody: Encodable {

@@ -29,6 +29,12 @@ struct RouteSpec: Sendable {
     let successStatus: Int
     /// Error statuses this route answers beyond the ones every route of its kind may give.
     let extraErrors: [Int]
+    /// The query parameters the handler accepts (documented in /openapi.json). A route that
+    /// declares some refuses any other with a 422 naming it, so what a handler accepts and what
+    /// the document says cannot drift apart unnoticed.
+    var query: [QueryParameter] = []
+    /// Other media types the body may have besides JSON (`text/csv` for imports), with their schema.
+    var otherBodies: [String: JSONSchema] = [:]
 
     /// OpenAPI syntax (`/api/v1/organisations/{id}`).
     var openAPIPath: String {
@@ -60,11 +66,12 @@ final class RouteRegistry {
     func add<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method, _ path: String, access: RouteAccess, tag: String, summary: String,
         request: JSONSchema? = nil, response: JSONSchema? = nil, status: Int = 200, errors: [Int] = [],
+        query: [QueryParameter] = [], otherBodies: [String: JSONSchema] = [:],
         handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
         specs.append(RouteSpec(method: method, path: path, access: access, summary: summary, tag: tag,
                                requestSchema: request, responseSchema: response, successStatus: status,
-                               extraErrors: errors))
+                               extraErrors: errors, query: query, otherBodies: otherBodies))
         patterns.add(method: method, path: path)
         let authenticator = self.authenticator
         let auditor = self.auditor
@@ -79,6 +86,9 @@ final class RouteRegistry {
                                              context: context)
                     throw refusal
                 }
+            }
+            if !query.isEmpty {
+                try QueryParameter.refuseUndeclared(request.uri.queryParameters.map { String($0.key) }, declared: query)
             }
             do {
                 return try await handler(request, context).response(from: request, context: context)
@@ -114,4 +124,33 @@ final class RouteRegistry {
 struct RouteCatalogue: Sendable {
     let specs: [RouteSpec]
     var publicRoutes: [RouteSpec] { specs.filter { $0.access == .publicRoute } }
+}
+
+/// One documented query parameter of a route.
+struct QueryParameter: Sendable {
+    let name: String
+    let schema: JSONSchema
+    var required = false
+    var description: String? = nil
+
+    init(_ name: String, _ schema: JSONSchema, required: Bool = false, _ description: String? = nil) {
+        self.name = name
+        self.schema = schema
+        self.required = required
+        self.description = description
+    }
+
+    /// 422 for the first parameter the route does not declare.
+    static func refuseUndeclared(_ names: [String], declared: [QueryParameter]) throws {
+        let known = declared.map(\.name)
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw APIError(.unprocessableContent, "unknown_parameter",
+                           "unknown query parameter '\(unknown)'; accepted: \(known.joined(separator: ", "))",
+                           field: unknown)
+        }
+    }
+
+    /// ISO 8601 times as the history and audit parsers accept them.
+    static let time = JSONSchema.string(format: "date-time")
+    static let uuid = JSONSchema.uuid
 }

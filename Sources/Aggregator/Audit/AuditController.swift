@@ -12,7 +12,7 @@ struct AuditController {
         routes.add(.get, "/api/v1/audit", access: .permission(.auditRead), tag: "audit",
                    summary: "Search the audit log (actor_id, action prefix, outcome, organisation_id, from, to, "
                        + "after_sequence, limit ≤ 1000); the search is itself audited",
-                   response: AuditSearchReply.schema) { request, context in
+                   response: AuditSearchReply.schema, query: AuditQuery.parameters) { request, context in
             let query = try AuditQuery(parameters: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
             return JSONReply(try await service.search(query, scope: try await scopes.scope(for: context), context: context))
         }

@@ -19,9 +19,21 @@ struct AuditQuery: Sendable, Equatable {
 
     static let maximumLimit = 1_000
     static let outcomes = ["success", "denied", "failure"]
-    static let names = ["actor_id", "action", "outcome", "organisation_id", "from", "to", "after_sequence", "limit"]
+    static var names: [String] { parameters.map(\.name) }
 
     init() {}
+
+    /// The documented parameters, in `names` order.
+    static let parameters: [QueryParameter] = [
+        QueryParameter("actor_id", .string(maxLength: 200, minLength: 1)),
+        QueryParameter("action", .string(maxLength: 200, minLength: 1), "a prefix, e.g. agents."),
+        QueryParameter("outcome", .string(values: outcomes)),
+        QueryParameter("organisation_id", .uuid),
+        QueryParameter("from", QueryParameter.time, "inclusive"),
+        QueryParameter("to", QueryParameter.time, "exclusive"),
+        QueryParameter("after_sequence", .integer(minimum: 0)),
+        QueryParameter("limit", .integer(minimum: 1, maximum: Int64(maximumLimit))),
+    ]
 
     init(parameters: [(key: String, value: String)]) throws {
         var seen: Set<String> = []

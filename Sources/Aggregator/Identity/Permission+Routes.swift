@@ -44,4 +44,24 @@ extension Permission {
     static let alarmsAck: Permission = "alarms:ack"
     static let alarmsShelve: Permission = "alarms:shelve"
     static let alarmsComment: Permission = "alarms:comment"
+    static let productsRead: Permission = "products:read"
+    static let productsCreate: Permission = "products:create"
+    static let productsUpdate: Permission = "products:update"
+    static let productsDelete: Permission = "products:delete"
+}
+
+/// Verification (M7) and the report engine.
+extension Permission {
+    static let verificationRead: Permission = "verification:read"
+    static let verificationCreate: Permission = "verification:create"
+    static let verificationReview: Permission = "verification:review"
+    static let reportsRead: Permission = "reports:read"
+    static let reportsCreate: Permission = "reports:create"
+    static let reportsPublish: Permission = "reports:publish"
+    static let inventoriesRead: Permission = "inventories:read"
+    static let inventoriesCreate: Permission = "inventories:create"
+    static let inventoriesCalculate: Permission = "inventories:calculate"
+    static let inventoriesApprove: Permission = "inventories:approve"
+    static let factorsRead: Permission = "factors:read"
+    static let factorsCreate: Permission = "factors:create"
 }

@@ -18,6 +18,15 @@ struct OrganisationService: Sendable {
         ("policies", "organisation_id", "access policies"),
         ("roles", "organisation_id", "custom roles"),
         ("series", "site_id", "telemetry series"),
+        ("products", "organisation_id", "products"),
+        ("suppliers", "organisation_id", "suppliers"),
+        ("verification_plans", "organisation_id", "verification plans"),
+        ("report_templates", "organisation_id", "report templates"),
+        ("reports", "organisation_id", "reports"),
+        ("reading_imports", "site_id", "reading imports"),
+        ("inventories", "organisation_id", "inventories"),
+        ("inventory_mappings", "organisation_id", "inventory mappings"),
+        ("organisation_factors", "organisation_id", "emission factors"),
     ]
 
     func list(scope: AccessScope) async throws -> [Organisation] {

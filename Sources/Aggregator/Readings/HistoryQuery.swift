@@ -43,10 +43,25 @@ struct HistoryQuery: Sendable, Equatable {
     static let maximumLimit = 100_000
     static let defaultWindowMs: Int64 = 24 * 3_600_000
 
+    /// The documented query parameters; `parse` accepts exactly these (`format` on export only).
+    static func parameters(export: Bool = false) -> [QueryParameter] {
+        var list = [
+            QueryParameter("series_id", .integer(minimum: 1), "the series; or give site_id and tag"),
+            QueryParameter("site_id", .uuid, "with tag: the series of this tag at this site"),
+            QueryParameter("tag", .string(maxLength: IngestBody.maximumTagLength, minLength: 1), "with site_id"),
+            QueryParameter("from", QueryParameter.time, "inclusive; default: 24 h before 'to'"),
+            QueryParameter("to", QueryParameter.time, "exclusive; default: now"),
+            QueryParameter("interval", .string(values: Interval.allCases.map(\.rawValue)), "default raw"),
+            QueryParameter("agg", .string(values: Aggregate.allCases.map(\.rawValue)), "needs an interval other than raw"),
+            QueryParameter("limit", .integer(minimum: 1, maximum: Int64(maximumLimit)), "default 1000"),
+        ]
+        if export { list.append(QueryParameter("format", .string(values: ExportFormat.allCases.map(\.rawValue)))) }
+        return list
+    }
+
     /// `format` is accepted only by the export route.
     static func parse(_ parameters: [(String, String)], nowMs: Int64, export: Bool = false) throws -> HistoryQuery {
-        var known = ["series_id", "site_id", "tag", "from", "to", "interval", "agg", "limit"]
-        if export { known.append("format") }
+        let known = Self.parameters(export: export).map(\.name)
         var values: [String: String] = [:]
         for (key, value) in parameters {
             guard known.contains(key) else {

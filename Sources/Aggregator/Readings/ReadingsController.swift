@@ -13,7 +13,8 @@ struct ReadingsController {
         let service = self.service, scopes = self.scopes, auditor = self.auditor, clock = self.clock
         routes.add(.get, "/api/v1/series", access: .permission(.readingsRead), tag: "readings",
                    summary: "List the series (agent tags) the caller may see; filters: site_id, tag",
-                   response: .array(Series.schema)) { request, context in
+                   response: .array(Series.schema),
+                   query: [QueryParameter("site_id", .uuid), QueryParameter("tag", .string())]) { request, context in
             var siteID: String?, tag: String?
             for (key, value) in HistoryQuery.pairs(request.uri.queryParameters) {
                 switch key {
@@ -31,13 +32,15 @@ struct ReadingsController {
         }
         routes.add(.get, "/api/v1/readings", access: .permission(.readingsRead), tag: "readings",
                    summary: "Readings of one series (series_id, or site_id and tag) from..to, raw or per 1m/1h/1d "
-                       + "with agg avg|min|max|sum|last", response: History.schema) { request, context in
+                       + "with agg avg|min|max|sum|last", response: History.schema,
+                   query: HistoryQuery.parameters()) { request, context in
             let query = try HistoryQuery.parse(HistoryQuery.pairs(request.uri.queryParameters),
                                                nowMs: clock.micros / 1000)
             return JSONReply(try await service.history(query, scope: try await scopes.scope(for: context)))
         }
         routes.add(.get, "/api/v1/readings/export", access: .permission(.readingsExport), tag: "readings",
-                   summary: "Stream one series' readings as CSV or JSON (format=csv|json; same filters as /readings)") {
+                   summary: "Stream one series' readings as CSV or JSON (format=csv|json; same filters as /readings)",
+                   query: HistoryQuery.parameters(export: true)) {
             request, context in
             let query = try HistoryQuery.parse(HistoryQuery.pairs(request.uri.queryParameters),
                                                nowMs: clock.micros / 1000, export: true)

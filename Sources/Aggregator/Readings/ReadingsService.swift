@@ -14,6 +14,8 @@ struct ReadingsService: Sendable {
         let quality: String?
         let count: Int64?
         let cursor: Cursor
+        /// Raw readings from an import (negative `store_epoch`): the import's id.
+        var importID: String? = nil
     }
 
     /// Keyset position: raw rows are ordered by (time, epoch, sequence), aggregates by bucket.
@@ -105,6 +107,23 @@ struct ReadingsService: Sendable {
         }
     }
 
+    /// Names the import of each imported point: its store epoch is the import's number negated.
+    func markingImports(_ points: [Point]) async throws -> [Point] {
+        let numbers = Set(points.compactMap { $0.cursor.epoch < 0 ? -$0.cursor.epoch : nil })
+        guard !numbers.isEmpty else { return points }
+        let ids = try await database.read { connection in
+            var parameters: [SQLValue] = []
+            let list = BulkInsert.inList("number", numbers.sorted().map { .integer($0) }, parameters: &parameters)
+            return try connection.query("SELECT number, id FROM reading_imports WHERE \(list)", parameters)
+                .reduce(into: [Int64: String]()) { $0[try $1.int64("number")] = try $1.text("id") }
+        }
+        return points.map { point in
+            var marked = point
+            if point.cursor.epoch < 0 { marked.importID = ids[-point.cursor.epoch] }
+            return marked
+        }
+    }
+
     static func value(of bucket: AggregateBucket, _ aggregate: HistoryQuery.Aggregate) -> String {
         switch aggregate {
         case .avg: return DecimalText.plain(bucket.average)
@@ -117,7 +136,7 @@ struct ReadingsService: Sendable {
 
     func history(_ query: HistoryQuery, scope: AccessScope) async throws -> History {
         let series = try await series(query.selector, scope: scope, permission: .readingsRead)
-        let points = try await page(of: series, query, after: nil, limit: query.limit + 1)
+        let points = try await markingImports(try await page(of: series, query, after: nil, limit: query.limit + 1))
         return History(
             series: series, interval: query.interval.rawValue,
             agg: query.interval == .raw ? nil : query.aggregate.rawValue,
@@ -135,12 +154,20 @@ struct History: Encodable, Sendable {
         let quality: String?
         /// Aggregates only: how many readings the bucket holds.
         let count: Int64?
+        /// Raw readings that came from an import: its id (`GET /api/v1/readings/imports/:id`).
+        let importID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case time, value, quality, count
+            case importID = "import_id"
+        }
 
         init(_ point: ReadingsService.Point) {
             time = ServiceClock.iso(point.timeMs * 1000)
             value = point.value
             quality = point.quality
             count = point.count
+            importID = point.importID
         }
     }
 
@@ -158,7 +185,8 @@ struct History: Encodable, Sendable {
          "agg": .nullable(.string(values: HistoryQuery.Aggregate.allCases.map(\.rawValue))),
          "from": .timestamp, "to": .timestamp,
          "points": .array(.object(
-            ["time": .timestamp, "value": .decimal, "quality": .string(), "count": .integer(minimum: 1)],
+            ["time": .timestamp, "value": .decimal, "quality": .string(), "count": .integer(minimum: 1),
+             "import_id": .uuid],
             required: ["time", "value"])),
          "truncated": .boolean],
         required: ["series", "interval", "from", "to", "points", "truncated"])

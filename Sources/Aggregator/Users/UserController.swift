@@ -19,7 +19,10 @@ struct UserController {
         let users = self.users, lifecycle = self.lifecycle, scopes = self.scopes
         routes.add(.get, "/api/v1/users", access: .permission(.usersRead), tag: "users",
                    summary: "Users of the caller's organisations and registrations asking to join them (?status=, ?q=)",
-                   response: .array(UserDetail.schema)) { request, context in
+                   response: .array(UserDetail.schema),
+                   query: [QueryParameter("status", .string(values: UserStatus.all)),
+                           QueryParameter("q", .string(maxLength: 200), "part of a username or display name")]) {
+            request, context in
             let parameters = request.uri.queryParameters
             return JSONReply(try await users.list(
                 status: parameters.get("status"), query: parameters.get("q"),

@@ -50,6 +50,44 @@ import Testing
         await app.close()
     }
 
+    /// What a handler accepts in the query string is documented: a route that declares parameters
+    /// refuses any other by name (the registry enforces it), /openapi.json lists the declared ones,
+    /// and every source file that reads the query string registers routes that declare some.
+    @Test func queryParametersAreDocumentedAndNothingElseIsAccepted() async throws {
+        let app = try await TestApp.make()
+        let catalogue = try app.catalogue()
+        let declaring = catalogue.specs.filter { !$0.query.isEmpty }
+        #expect(declaring.count >= 7)
+        try await app.application().test(.router) { client in
+            let token = try await client.login("admin", TestApp.adminPassword)
+            let paths = field(try await client.json(.get, "/openapi.json").body, "paths") as? [String: [String: Any]] ?? [:]
+            for spec in declaring {
+                let operation = paths[spec.openAPIPath]?[spec.method.rawValue.lowercased()] as Any
+                let documented = (field(operation, "parameters") as? [[String: Any]] ?? [])
+                    .filter { $0["in"] as? String == "query" }.compactMap { $0["name"] as? String }
+                #expect(documented == spec.query.map(\.name), "\(spec.path)")
+                let uri = spec.path.split(separator: "/").map {
+                    $0.hasPrefix(":") ? "1" : String($0)
+                }.joined(separator: "/")
+                let reply = try await client.json(spec.method, "/" + uri + "?undocumented_probe=1", token: token,
+                                                  body: spec.requestSchema == nil ? nil : [:])
+                #expect(reply.status == .unprocessableContent, "\(spec.path): \(reply.raw)")
+                #expect(field(reply.body, "error", "field") as? String == "undocumented_probe", "\(spec.path)")
+            }
+        }
+        await app.close()
+        // Files that read the query string: each must declare parameters on its routes.
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/Aggregator")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String } ?? []
+        for file in files where file.hasSuffix(".swift") {
+            let text = (try? String(contentsOfFile: sources.appendingPathComponent(file).path, encoding: .utf8)) ?? ""
+            if text.contains("uri.queryParameters"), text.contains("routes.add(") {
+                #expect(text.contains("query: "), "\(file) reads query parameters without declaring them")
+            }
+        }
+    }
+
     @Test func errorsHaveOneShapeAndCarryTheRequestID() async throws {
         let app = try await TestApp.make()
         try await app.application().test(.router) { client in
