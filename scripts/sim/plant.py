@@ -22,9 +22,14 @@ Ground truth (--truth, JSON lines, flushed as written):
   {"kind": "mqtt", "topic", "real_time", "sim_time", "values": {tag: decimal}}   one QoS 1 message the
         broker acknowledged (PUBACK received)
   {"kind": "frozen", ...} and {"kind": "totals", "counters": {tag: decimal}, "reads": {...}, "messages": n}
+Device faults (for Tests/EndToEnd/faults.py): <run_dir>/device-faults.json, re-read when it changes, maps a
+device name to "silent" (requests get no answer: the agent's timeout runs out) or to a Modbus exception code
+(an integer, e.g. 4 = server device failure); nothing is logged as served for such a request. Absent or {}:
+every device answers.
 The MQTT publisher starts on SIGUSR2 (once the subscriber is connected). SIGUSR1 freezes the plant: from then on every Modbus request is answered with exception 06 (device busy,
 nothing logged) and nothing more is published; once every published message is acknowledged the totals
 are written and "frozen" is printed. The broker stays up so the agents can still receive what it holds.
+SIGHUP restarts the broker (SIGTERM, which saves its persistence, then a new one on the same port).
 SIGINT/SIGTERM stop everything (mosquitto and socat included). Prints "ready" once all of it listens.
 """
 from __future__ import annotations
@@ -248,6 +253,24 @@ class Plant:
         self.counter_steps: dict[str, int] = {name: 0 for name in self.counter_totals}
         self.reads: dict[str, int] = {}
         self.messages = 0
+        self.faults_path: str | None = None
+        self.faults_seen: tuple[float, dict] = (0.0, {})
+
+    def device_fault(self, device: str):
+        """None, "silent" or an exception code, from the device-faults file (see the module's doc)."""
+        if not self.faults_path:
+            return None
+        try:
+            mtime = os.stat(self.faults_path).st_mtime
+        except OSError:
+            return None
+        if mtime != self.faults_seen[0]:
+            try:
+                with open(self.faults_path) as handle:
+                    self.faults_seen = (mtime, json.load(handle))
+            except (OSError, ValueError):
+                return None
+        return self.faults_seen[1].get(device)
 
     # simulated clock
     def sim_now(self) -> float:
@@ -367,6 +390,12 @@ def make_sim_device(plant: Plant, device: Device):
     async def action(function_code, start_address, address, count, current_registers, set_values):
         if set_values is not None:
             return ExcCodes.ILLEGAL_FUNCTION  # the plant is read-only
+        fault = plant.device_fault(device.name)
+        if fault == "silent":
+            await asyncio.sleep(5.0)  # past the agent's timeout; the late answer is not logged as served
+            return ExcCodes.DEVICE_BUSY
+        if isinstance(fault, int):
+            return ExcCodes(fault)
         registers = plant.serve_read(device, address, count)
         if registers is None:
             return ExcCodes.DEVICE_BUSY
@@ -388,7 +417,10 @@ def start_broker(run_dir: str, port: int) -> subprocess.Popen:
     os.makedirs(folder, exist_ok=True)
     config = os.path.join(folder, "mosquitto.conf")
     with open(config, "w") as handle:
-        handle.write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        # Persistence on (saved on SIGTERM), so a broker restart (SIGHUP to the plant) keeps the agent's
+        # session and what is queued for it, as a production broker must (see MQTTInput.swift).
+        handle.write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                     f"persistence_location {folder}/\nautosave_interval 1\n"
                      f"max_queued_messages 1000000\nmax_inflight_messages 100\n"
                      f"log_dest file {folder}/mosquitto.log\nlog_type error\nlog_type warning\n")
     if os.geteuid() == 0:  # as root mosquitto drops to its own user and must still write its log
@@ -422,31 +454,51 @@ async def wait_port(port: int, seconds: float = 10.0) -> None:
 
 
 class Publisher(threading.Thread):
-    """Publishes the boiler's JSON at QoS 1 every publish_interval_s (real time); logs each message after its PUBACK."""
+    """Publishes the boiler's JSON at QoS 1 every publish_interval_s (real time); logs each message after its PUBACK.
+
+    A persistent session (clean_session off) and automatic reconnects keep it publishing across broker
+    restarts. QoS 1 is at least once on the publisher's leg too: a message whose PUBACK was lost to a
+    restart is sent again after the reconnect, and the broker cannot tell the copies apart, so such a
+    message is logged with "resent": true (a subscriber may rightly store it twice)."""
 
     def __init__(self, plant: Plant, port: int):
         super().__init__(daemon=True)
         import paho.mqtt.client as mqtt
         self.plant, self.stop_event = plant, threading.Event()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="plant-boiler-1", clean_session=True)
+        self.disconnects = 0
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="plant-boiler-1", clean_session=False)
         self.client.max_inflight_messages_set(100)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=2)
+        self.client.on_disconnect = self._disconnected
         self.client.connect("127.0.0.1", port)
         self.client.loop_start()
-        self.pending = []
+
+    def _disconnected(self, *_args) -> None:
+        self.disconnects += 1
 
     def run(self) -> None:
         profile, plant = self.plant.profile, self.plant
         next_time = time.time()
         while not self.stop_event.is_set():
+            # Publish only while connected: a message queued without a connection may be dropped.
+            if not self.client.is_connected():
+                self.stop_event.wait(0.1)
+                continue
             step = max(0, plant.step_now())
             body, values = plant.boiler_payload(step)
-            info = self.client.publish(profile.boiler_topic, body, qos=1)
-            info.wait_for_publish(timeout=30)
-            if info.is_published():
+            disconnects = self.disconnects
+            try:
+                info = self.client.publish(profile.boiler_topic, body, qos=1)
+                info.wait_for_publish(timeout=30)
+                published = info.is_published()
+            except (RuntimeError, ValueError):  # not queued: the connection dropped under us; not sent
+                published = False
+            if published:
                 with plant.lock:
                     plant.messages += 1
                     plant.log(kind="mqtt", topic=profile.boiler_topic, step=step, real_time=time.time(),
-                              sim_time=plant.sim_time_of(step), values=values)
+                              sim_time=plant.sim_time_of(step), values=values,
+                              resent=self.disconnects != disconnects)
             else:
                 plant.log(kind="mqtt-unacked", topic=profile.boiler_topic, step=step, values=values)
             next_time += profile.publish_interval_s
@@ -482,6 +534,7 @@ async def run_plant(config: dict, truth: str, speed: float, seed: int, children:
     from pymodbus.server import ModbusSerialServer, ModbusTcpServer
 
     plant = Plant(PROFILE, seed, config["sim_start"], speed, tuple(config["excursion"]), truth)
+    plant.faults_path = os.path.join(config["run_dir"], "device-faults.json")
     children.append(start_broker(config["run_dir"], config["broker_port"]))
     children.append(start_pty_pair(config["pty_plant"], config["pty_agent"]))
     servers = []
@@ -521,6 +574,17 @@ async def run_plant(config: dict, truth: str, speed: float, seed: int, children:
         print("frozen " + json.dumps(record, sort_keys=True), flush=True)
 
     loop.add_signal_handler(signal.SIGUSR1, lambda: asyncio.ensure_future(freeze()))
+
+    async def restart_broker() -> None:
+        broker = children[0]
+        broker.terminate()
+        await asyncio.to_thread(broker.wait)
+        children[0] = start_broker(config["run_dir"], config["broker_port"])
+        await wait_port(config["broker_port"])
+        plant.log(kind="broker-restarted", real_time=time.time())
+        print("broker restarted", flush=True)
+
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(restart_broker()))
     loop.add_signal_handler(signal.SIGINT, done.set)
     loop.add_signal_handler(signal.SIGTERM, done.set)
     await done.wait()

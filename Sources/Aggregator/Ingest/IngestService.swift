@@ -1,4 +1,5 @@
 import CarbonCore
+import FaultPoints
 import Foundation
 
 /// Agent batches in: who may send what (the credential's own agent only), which readings can be
@@ -36,6 +37,7 @@ struct IngestService: Sendable {
             postgresLoad: postgresLoad,
             audit: { [auditor] event, connection in _ = try auditor.append(event, context: context, on: connection) })
         let outcome = try await database.write { connection in try transaction.run(on: connection) }
+        FaultPoint.hit("aggregator.ingest.after-commit-before-reply")
         switch outcome {
         case .reply(let reply):
             return reply

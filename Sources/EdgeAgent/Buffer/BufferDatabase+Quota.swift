@@ -1,3 +1,4 @@
+import FaultPoints
 import Foundation
 
 // The quota policy's operations. Layout they rely on and keep: above the cursor, every sequence
@@ -143,6 +144,7 @@ extension BufferDatabase {
                     next += group.count
                 }
             }
+            FaultPoint.hit("agent.buffer.mid-rollup")
             try connection.run("DELETE FROM readings WHERE seq BETWEEN ? AND ?", firstSeq, lastSeq)
             try connection.run("UPDATE meta SET seq_floor = max(seq_floor, ?) WHERE id = 1", lastSeq)
             return (Int(lastSeq - firstSeq + 1), ordered.count)

@@ -39,13 +39,35 @@ final class BufferDatabase {
 
     /// One transaction for the whole array: either every reading gets a sequence or none does.
     func append(_ readings: [Reading]) throws(StoreError) -> ClosedRange<Int64>? {
-        guard !readings.isEmpty else { return nil }
+        try append(readings, message: nil).sequences
+    }
+
+    /// A message's identity for `append(_:message:)`: the broker's packet id and a digest of the
+    /// topic and payload.
+    struct MessageIdentity: Sendable, Hashable {
+        var mid: Int32
+        var digest: String
+    }
+
+    /// How many of the latest messages a redelivery can be among: the broker resends only what
+    /// was in flight when the connection broke (mosquitto's default window is 20), and reuses a
+    /// packet id only after 65,535 others.
+    static let redeliveryWindow: Int64 = 1_000
+
+    /// Appends `readings` and, for an MQTT message, records its identity in the same
+    /// transaction; `duplicate` (nothing written) when the same message was already committed
+    /// among the last `redeliveryWindow` messages.
+    func append(_ readings: [Reading], message: MessageIdentity?) throws(StoreError)
+        -> (sequences: ClosedRange<Int64>?, duplicate: Bool)
+    {
+        guard !readings.isEmpty else { return (nil, false) }
         // Encoded before the transaction: a bad value fails the call before anything is written.
         var rows: [(time: Int64, value: StoredValue)] = []
         rows.reserveCapacity(readings.count)
         for reading in readings { rows.append((try reading.milliseconds, try StoredValue(reading.value))) }
         do {
-            return try connection.transaction { () throws(StoreError) in
+            return try connection.transaction { () throws(StoreError) -> (sequences: ClosedRange<Int64>?, duplicate: Bool) in
+                if let message, try !recordMessage(message) { return (nil, true) }
                 let first = try highestSequence() + 1
                 try connection.withStatement(
                     "INSERT INTO readings (seq, series, time_ms, value, scale, quality) VALUES (?, ?, ?, ?, ?, ?)"
@@ -67,7 +89,7 @@ final class BufferDatabase {
                         insert.reset()
                     }
                 }
-                return first...(first + Int64(readings.count) - 1)
+                return (first...(first + Int64(readings.count) - 1), false)
             }
         } catch {
             // Series created in the rolled-back transaction are gone again: forget every cached id.
@@ -75,6 +97,30 @@ final class BufferDatabase {
             seriesKeys = [:]
             throw error
         }
+    }
+
+    /// Records `message` as the latest under its packet id; false when it is a redelivery of a
+    /// message already committed (same id, same digest, among the latest messages).
+    private func recordMessage(_ message: MessageIdentity) throws(StoreError) -> Bool {
+        let latest = try connection.scalar("SELECT COALESCE(MAX(counter), 0) FROM mqtt_recent") ?? 0
+        var seen = false
+        try connection.withStatement("SELECT digest, counter FROM mqtt_recent WHERE mid = ?") { select throws(StoreError) in
+            try select.bind(Int64(message.mid), at: 1)
+            if try select.step() {
+                seen = select.text(at: 0) == message.digest && select.int64(at: 1) > latest - Self.redeliveryWindow
+            }
+        }
+        if seen { return false }
+        try connection.withStatement(
+            "INSERT INTO mqtt_recent (mid, digest, counter) VALUES (?, ?, ?) "
+                + "ON CONFLICT (mid) DO UPDATE SET digest = excluded.digest, counter = excluded.counter"
+        ) { upsert throws(StoreError) in
+            try upsert.bind(Int64(message.mid), at: 1)
+            try upsert.bind(message.digest, at: 2)
+            try upsert.bind(latest + 1, at: 3)
+            _ = try upsert.step()
+        }
+        return true
     }
 
     /// The highest sequence ever assigned. Sequences are assigned here, not by SQLite's rowid

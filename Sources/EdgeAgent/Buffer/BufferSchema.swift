@@ -8,7 +8,7 @@ enum BufferSchema {
     static let applicationID: Int64 = 0x4342_5546
 
     /// The schema version this agent writes. Raising it means adding a `case` to `migrate(to:)`.
-    static let latestVersion: Int64 = 2
+    static let latestVersion: Int64 = 3
 
     /// Migration N brings a store from version N-1 to N, inside the same transaction that sets
     /// `user_version`. Add new cases; never edit a shipped one. (A switch, not an array of
@@ -17,6 +17,7 @@ enum BufferSchema {
         switch version {
         case 1: try createVersion1(connection)
         case 2: try createVersion2(connection)
+        case 3: try createVersion3(connection)
         default: preconditionFailure("no migration to schema version \(version)")
         }
     }
@@ -115,6 +116,23 @@ enum BufferSchema {
     /// stand for sequences whose raw readings are gone, so a batch still tiles its range (see
     /// CarbonCore's ReadingBatch); decimals are the exact text `StoredValue.text` decodes. `salvaged`
     /// holds readings rescued from a damaged store, under that store's (old) epoch and sequences.
+    /// The identity of the last MQTT message committed under each packet id, written in the
+    /// transaction that stores the message's readings: after a crash between that commit and
+    /// the PUBACK, the broker redelivers the message with the same packet id, and the store
+    /// recognises it instead of storing its readings twice. `counter` orders the messages, so a
+    /// packet id the broker reuses much later for an identical payload is not mistaken for one.
+    private static func createVersion3(_ connection: SQLiteConnection) throws(StoreError) {
+        try connection.execute(
+            """
+            CREATE TABLE mqtt_recent (
+                mid INTEGER PRIMARY KEY,
+                digest TEXT NOT NULL,
+                counter INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX mqtt_recent_by_counter ON mqtt_recent (counter);
+            """)
+    }
+
     private static func createVersion2(_ connection: SQLiteConnection) throws(StoreError) {
         try connection.execute(
             """

@@ -157,6 +157,13 @@ final class ReadingStore: Sendable {
         try runSync { db throws(StoreError) in try db.append(readings) }
     }
 
+    /// `appendSync` for an MQTT message: false (nothing written) when the store already holds it,
+    /// a redelivery after a crash between the commit and the PUBACK.
+    @available(*, noasync, message: "blocks on SQLite")
+    func appendMessageSync(_ readings: [Reading], identity: BufferDatabase.MessageIdentity) throws(StoreError) -> Bool {
+        try runSync { db throws(StoreError) in try !db.append(readings, message: identity).duplicate }
+    }
+
     @available(*, noasync, message: "blocks on SQLite; use appendImmediately(_:) from async code")
     func appendSync(_ reading: Reading) throws(StoreError) -> Int64 {
         try runSync { db throws(StoreError) in try db.append([reading])!.lowerBound }

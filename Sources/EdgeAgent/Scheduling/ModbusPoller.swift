@@ -1,4 +1,5 @@
 import CarbonCore
+import FaultPoints
 import Foundation
 import Logging
 
@@ -26,6 +27,7 @@ struct ModbusPoller: Sendable {
         var next = clock.now
         while !Task.isCancelled {
             let outcome = await cycle(&plan)
+            FaultPoint.hit("agent.modbus.after-receive-before-commit")
             await deliver(outcome.readings, outcome.failedTags)
             let wasQuarantined = health.isQuarantined
             let wait = health.record(success: outcome.answered, jitter: Double.random(in: 0..<1))

@@ -1,4 +1,5 @@
 import CarbonCore
+import FaultPoints
 import Foundation
 import Logging
 import Synchronization
@@ -121,6 +122,7 @@ final class SyncService: Sendable {
             turn &+= 1
             switch outcome {
             case .replied(let reply):
+                FaultPoint.hit("agent.sync.after-upstream-commit-before-reply-recorded")
                 switch origin {
                 case .current(let cursor):
                     if await acknowledge(reply, of: batch, cursor: cursor) {

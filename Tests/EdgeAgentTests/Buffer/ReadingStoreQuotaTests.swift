@@ -178,14 +178,16 @@ import Testing
         try await store.acknowledge(through: 4)
         let epoch = store.epoch
         await store.close()
-        // Turn it back into what the previous agent wrote: schema 1, without the version-2 tables.
+        // Turn it back into what the first agent wrote: schema 1, without the version-2 and -3 tables.
         let connection = try SQLiteConnection(path: dir.path())
-        try connection.execute("DROP TABLE rollups; DROP TABLE gaps; DROP TABLE salvaged; PRAGMA user_version = 1")
+        try connection.execute(
+            "DROP TABLE rollups; DROP TABLE gaps; DROP TABLE salvaged; DROP TABLE mqtt_recent; PRAGMA user_version = 1")
         connection.close()
 
         let database = try BufferDatabase(path: dir.path())
         defer { database.close() }
-        #expect(try database.connection.scalar("PRAGMA user_version") == 2)
+        #expect(try database.connection.scalar("PRAGMA user_version") == BufferSchema.latestVersion)
+        #expect(try database.connection.scalar("SELECT COUNT(*) FROM mqtt_recent") == 0)
         #expect(database.epoch == epoch)
         #expect(try database.cursor() == 4)
         #expect(try database.peekRecords(after: 4, limit: 100).count == 6)

@@ -1,3 +1,5 @@
+import CarbonCore
+import FaultPoints
 import Foundation
 import Logging
 import Synchronization
@@ -38,7 +40,13 @@ extension MQTTInput {
             }
             do {
                 // The commit happens here, before the callback returns and the PUBACK is written.
-                _ = try store.appendSync(readings)
+                FaultPoint.hit("agent.mqtt.after-receive-before-commit")
+                guard try store.appendMessageSync(readings, identity: Self.identity(of: message)) else {
+                    statistics.withLock { $0.redeliveries += 1 }
+                    logger.debug("MQTT redelivery of a stored message acknowledged again",
+                                 metadata: [LogKey.mqttTopic: "\(message.topic)", "mid": "\(message.mid)"])
+                    return .acknowledge
+                }
             } catch let error where error.code == .invalidArgument {
                 // Mapping checks storability first, so this is a reading the store refuses for
                 // good: redelivery would fail the same way forever.
@@ -59,7 +67,17 @@ extension MQTTInput {
             logger.trace(
                 "MQTT message stored",
                 metadata: [LogKey.mqttTopic: "\(message.topic)", LogKey.readings: "\(readings.count)"])
+            FaultPoint.hit("agent.mqtt.after-commit-before-ack")
             return .acknowledge
+        }
+
+        /// The packet id and a digest of topic and payload (SHA-256 over the topic, a NUL, the payload).
+        static func identity(of message: MosquittoClient.Message) -> BufferDatabase.MessageIdentity {
+            var hasher = SHA256()
+            hasher.update(message.topic)
+            hasher.update([0])
+            hasher.update(message.payload)
+            return BufferDatabase.MessageIdentity(mid: message.mid, digest: hasher.finalize())
         }
 
         /// Counts every rejection and logs it at debug; at warning level at most once a minute,

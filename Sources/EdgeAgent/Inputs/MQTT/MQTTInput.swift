@@ -26,16 +26,14 @@ import Synchronization
 // Errors: MosquittoError (libmosquitto and broker), MQTTMappingError (mappings and rejected
 // messages), StoreError (from the store, logged here).
 //
-// Delivery guarantee: at least once; nothing is lost once the broker accepted the message
-// (QoS 1) for our session. A message is stored twice only when the agent dies after its commit
-// and before libmosquitto wrote its PUBACK. The PUBACK goes out on the network thread's next
-// loop turn, which under a backlog comes after the next message was read and committed, so one
-// kill can leave one or two stored messages unacknowledged; the broker redelivers them and they
-// are stored again, with new sequences (measured: 0 or 1 duplicate per run of 5 kills over 2000
-// messages). The store has no key to recognise them (a row is series, time, value; no message
-// identity), so they are left to upstream de-duplication by (tag, time, value), exact when
-// payloads carry their own timestamp. Idempotence here would need a message identity written in
-// the same transaction as the readings (a store change; not the broker's mid, which it reuses).
+// Delivery guarantee: exactly once for QoS 1 messages the broker accepted for our session. The
+// readings are committed inside the message callback, so the PUBACK leaves only after the
+// commit; a crash between the commit and the PUBACK makes the broker redeliver the message with
+// the same packet id, and the store recognises it: each commit also records (packet id, SHA-256
+// of topic and payload) in the same transaction (`mqtt_recent`), and a redelivery among the
+// latest 1,000 messages is acknowledged without storing anything (`Statistics.redeliveries`).
+// Tests/EndToEnd/faults.py kills the agent at exactly that point. A publisher that sends the same
+// payload twice under new packet ids gets two stored messages, as it should.
 //
 // The broker must keep what it promised: `persistence true` (sessions and queued messages
 // survive its restart only if saved: SIGTERM saves, a crash loses what changed since the last
@@ -60,6 +58,8 @@ final class MQTTInput: Sendable {
         var rejected = 0
         /// Messages whose commit failed (not acknowledged; they come back).
         var commitFailures = 0
+        /// Redeliveries of messages already stored (a crash between commit and PUBACK): acknowledged, not stored again.
+        var redeliveries = 0
         var lastRejection: MQTTMappingError?
     }
 

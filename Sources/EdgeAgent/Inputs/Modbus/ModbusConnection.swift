@@ -99,6 +99,10 @@ final class ModbusConnection: @unchecked Sendable {
             connected = true
         }
         guard modbus_set_slave(context, Int32(unit)) == 0 else { throw ModbusError.last("modbus_set_slave") }
+        // RTU: bytes already waiting cannot answer the request about to go out (a late answer to one
+        // that timed out, or to the request of an agent killed before it read the answer: seen in
+        // Tests/EndToEnd/faults.py, every later reading one poll cycle stale); drop them first.
+        if case .rtu = endpoint { _ = modbus_flush(context) }
         let got: Int32
         var values: Values
         switch table {
