@@ -103,7 +103,10 @@ final class Agent: Sendable {
             let input = try MQTTInput(configuration: configuration, mapper: mapper, store: store, logger: logger,
                                       afterCommit: { [alarms, logger] readings in
                                           do {
-                                              for reading in readings { _ = try alarms.evaluateSync(reading) }
+                                              for reading in readings {
+                                                  let stored = try alarms.evaluateSync(reading)
+                                                  if !stored.isEmpty { logAlarmLatency(reading, logger) }
+                                              }
                                           } catch {
                                               logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
                                           }
@@ -214,7 +217,9 @@ final class Agent: Sendable {
                     let now = Date()
                     do {
                         for reading in readings {
-                            metrics.alarmTransitions.increment(by: Int64(try await alarms.evaluate(reading).count))
+                            let stored = try await alarms.evaluate(reading)
+                            metrics.alarmTransitions.increment(by: Int64(stored.count))
+                            if !stored.isEmpty { logAlarmLatency(reading, logger) }
                         }
                         for tag in failedTags {
                             let changes = try await alarms.evaluate(tag: tag, value: 0, quality: .commFail, at: now)
@@ -327,4 +332,12 @@ final class StopSignals: @unchecked Sendable {
     }
 
     func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// A debug line per reading that committed alarm transitions: the time from the reading's arrival
+/// (its receipt timestamp) to the transition's commit having returned. bench/run reads it
+/// (`--log-level debug`) for the alarm latency figures in docs/benchmarks.md.
+private func logAlarmLatency(_ reading: Reading, _ logger: Logger) {
+    let micros = Int((Date().timeIntervalSince(reading.time) * 1_000_000).rounded())
+    logger.debug("alarm transition committed", metadata: [LogKey.tag: "\(reading.tag)", LogKey.alarmLatency: "\(micros)"])
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The whole demo plant as one object, for scripts/demo-plant and Tests/EndToEnd/ground_truth.py:
 the aggregator on SQLite (first administrator with a random password), the organisation with two sites
-(an edge agent each, credentials through the API) and an operator, the simulated plant
+(an edge agent each, credentials through the API) and an operator, the group's tag → source mappings and
+its inventory for the current reporting year (scripts/sim/demo_world.py), the simulated plant
 (scripts/sim/plant.py: Modbus TCP + RTU devices, the broker and the boiler's MQTT publisher), and the two
 edge agents configured from the plant's profile. Everything binds 127.0.0.1; state goes to one run folder
 (removed first). stdlib only; the binaries must be built (.build/debug).
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plant as plant_module  # noqa: E402
-from demo_world import create_world  # noqa: E402
+from demo_world import create_accounting, create_world  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".build", "debug")
@@ -114,6 +115,8 @@ class PlantStack:
     processes: list[subprocess.Popen] = field(default_factory=list)
     plant: subprocess.Popen | None = None
     aggregator: subprocess.Popen | None = None
+    account: bool = False                             # set up the group's mappings and inventory (demo, ground truth)
+    accounting: dict = field(default_factory=dict)   # {"inventory_id", "year", "mappings"} (demo_world)
 
     # -- paths -------------------------------------------------------------------------------------------
     def __post_init__(self) -> None:
@@ -146,6 +149,9 @@ class PlantStack:
         self.write_configs()
         self.start_plant()
         self.start_agents()
+        if self.account:
+            self.accounting = create_accounting(self.api, open(self.path("admin.password")).readline().strip(),
+                                                self.world["group_id"])
 
     def start_aggregator(self) -> None:
         port = free_port()
@@ -267,6 +273,11 @@ class PlantStack:
     def admin_token(self) -> str:
         password = open(self.path("admin.password")).readline().strip()
         return call(self.api, "POST", "/api/v1/auth/login", body={"username": "admin", "password": password})["token"]
+
+    def calculate_inventory(self, token: str | None = None) -> dict:
+        """POST /api/v1/inventories/:id/calculate: the calculation reply (a new version when telemetry changed)."""
+        return call(self.api, "POST", f"/api/v1/inventories/{self.accounting['inventory_id']}/calculate",
+                    token or self.admin_token())
 
     # -- stopping ------------------------------------------------------------------------------------------
     def freeze_plant(self, timeout: float = 60) -> dict:
@@ -396,6 +407,63 @@ fields = [ {fields} ]
 
 # -- the demo (scripts/demo-plant) ---------------------------------------------------------------------------
 
+class InventoryWatch:
+    """The group's inventory, calculated through the API every `every` seconds for the live summary."""
+
+    def __init__(self, stack: PlantStack, every: float = 30.0):
+        self.stack, self.every = stack, every
+        self.token: str | None = None
+        self.last: dict | None = None
+        self.at = 0.0
+        self.error = ""
+
+    def calculate(self) -> dict | None:
+        for attempt in range(2):
+            try:
+                self.token = self.token or self.stack.admin_token()
+                self.last, self.at, self.error = self.stack.calculate_inventory(self.token), time.time(), ""
+                return self.last
+            except urllib.error.HTTPError as error:
+                self.error = f"HTTP {error.code}"
+                if error.code != 401 or attempt:
+                    break
+                self.token = None  # the session ran out: log in again
+            except OSError as error:
+                self.error = str(error)
+                break
+        self.at = time.time()
+        return None
+
+    def summary(self) -> str:
+        """'12.345 (v3)': the total so far and the version it is, recalculated when `every` has passed."""
+        if time.time() - self.at >= self.every:
+            self.calculate()
+        if self.last is None:
+            return f"n/a ({self.error or 'not calculated yet'})"
+        version = self.last["version"]
+        return f"{version['total_tco2e']} (v{version['number']}{', ' + self.error if self.error else ''})"
+
+    def lines(self) -> list[str]:
+        """The inventory's per-source lines: source, kind, activity from telemetry, tCO2e and gases."""
+        version = self.last["version"]
+        inputs = {s["id"]: s for s in version["inputs"].get("sources", [])}
+        readings: dict[str, int] = {}
+        for entry in version["result"].get("coverage", []):
+            readings[entry["source_id"]] = readings.get(entry["source_id"], 0) + int(entry.get("readings") or 0)
+        report = version["result"]["report"]
+        out = [f"== inventory of {report['organisation']} {report['period']['from']} … {report['period']['to']} "
+               f"(version {version['number']}, {version['status']}): {version['total_tco2e']} tCO2e"]
+        for source in report["sources"]:
+            given = inputs.get(source["id"], {})
+            parts = given.get("quantities") or ([given["quantity"]] if "quantity" in given else [])
+            activity = " + ".join(f"{q['value']} {q['unit']}" for q in parts) or "-"
+            gases = ", ".join(f"{gas} {mass} t" for gas, mass in sorted(source.get("gases", {}).items()))
+            out.append(f"  {source['id']:<22} {source['kind']:<22} {source['tco2e']:>10} tCO2e   activity {activity}"
+                       f"   ({gases}; {readings.get(source['id'], 0)} readings"
+                       f"{'' if source.get('counted', True) else '; not counted'})")
+        return out
+
+
 def demo(argv: list[str]) -> int:
     """Runs the plant for DURATION seconds (absent or 0: until Ctrl-C) with a live summary every 5 s."""
     import argparse
@@ -407,7 +475,7 @@ def demo(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     # The CH4 excursion: 8 simulated seconds in, for 2 minutes (at ×1; proportionally later when faster).
     start = 8.0 * max(1.0, args.speed)
-    stack = PlantStack(args.run_dir, speed=args.speed, excursion=(start, 120.0 * max(1.0, args.speed)))
+    stack = PlantStack(args.run_dir, speed=args.speed, excursion=(start, 120.0 * max(1.0, args.speed)), account=True)
     ctl = f"{BIN}/carbonctl"
 
     def interrupt(signum, frame):
@@ -417,6 +485,7 @@ def demo(argv: list[str]) -> int:
     # background leaves SIGINT ignored).
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
+    inventory: InventoryWatch | None = None
     try:
         stack.start()
         first = stack.agents[0]
@@ -432,6 +501,10 @@ def demo(argv: list[str]) -> int:
   plant: {', '.join(d.name + ' (' + ('RTU ' + stack.plant_config['pty_agent'] if d.protocol == 'modbus_rtu' else 'TCP :' + str(stack.plant_config['ports'][d.name])) + ')' for d in plant_module.PROFILE.devices)},
          boiler JSON on mqtt://127.0.0.1:{stack.plant_config['broker_port']}/{plant_module.PROFILE.boiler_topic}
   {'stops after ' + format(args.duration, 'g') + ' s' if args.duration else 'Ctrl-C stops everything'}""", flush=True)
+        print(f"  inventory         {stack.accounting['year']}, organisation {stack.world['group_id']}: "
+              f"{stack.api}/api/v1/inventories/{stack.accounting['inventory_id']} (calculated every ~30 s)",
+              flush=True)
+        inventory = InventoryWatch(stack)
         began, last_time, last_total = time.time(), time.time(), 0.0
         while not args.duration or time.time() - began < args.duration:
             time.sleep(min(5.0, max(0.1, args.duration - (time.time() - began))) if args.duration else 5.0)
@@ -446,10 +519,9 @@ def demo(argv: list[str]) -> int:
                                for a, m in zip(stack.agents, samples))
             alarms = [f"{x.get('tag')} {x.get('kind')} {x.get('state')}" for a in stack.agents
                       for x in stack.open_alarms(a) if x.get("state") != "normal"]
-            # TODO(accounting API): tCO2e so far from the aggregator's site inventory once it is merged.
             print(f"[{now - began:5.0f} s] {rate:6.1f} readings/s | backlog {backlog} | "
                   f"alarms: {', '.join(alarms) or 'none'} | stored centrally {stack.central_count()} | "
-                  f"tCO2e: n/a (accounting API not merged)", flush=True)
+                  f"tCO2e so far: {inventory.summary()}", flush=True)
         if args.duration:  # the smoke run shows the edge's alarm handling once
             for command in (["alarms", "list"], ["alarms", "ack", "stack1.ch4", "H", "--operator", "demo", "--comment",
                                                  "seen on the stack"], ["alarms", "history"]):
@@ -464,6 +536,12 @@ def demo(argv: list[str]) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave orphans
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if stack.accounting and stack.aggregator is not None and stack.aggregator.poll() is None:
+            watch = inventory or InventoryWatch(stack)
+            if watch.calculate() is not None:
+                print("\n".join(watch.lines()), flush=True)
+            else:
+                print(f"== inventory: not calculated ({watch.error})", flush=True)
         stack.stop()
     print(f"stopped: agents, plant (mosquitto, socat), aggregator; readings stored centrally: {stack.central_count()}; "
           f"state kept in {os.path.relpath(stack.run_dir, ROOT)}")

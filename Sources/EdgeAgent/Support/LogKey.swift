@@ -8,4 +8,6 @@ enum LogKey {
     static let error = "error"
     static let readings = "edge.readings"
     static let file = "file"
+    /// Microseconds from a reading's arrival to its alarm transition committed.
+    static let alarmLatency = "edge.alarm_latency_us"
 }
