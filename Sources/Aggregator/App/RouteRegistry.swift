@@ -67,6 +67,7 @@ final class RouteRegistry {
         _ method: HTTPRequest.Method, _ path: String, access: RouteAccess, tag: String, summary: String,
         request: JSONSchema? = nil, response: JSONSchema? = nil, status: Int = 200, errors: [Int] = [],
         query: [QueryParameter] = [], otherBodies: [String: JSONSchema] = [:],
+        bodyLimit: Int? = nil, checksBodyItself: Bool = false,
         handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
         specs.append(RouteSpec(method: method, path: path, access: access, summary: summary, tag: tag,
@@ -75,8 +76,12 @@ final class RouteRegistry {
         patterns.add(method: method, path: path)
         let authenticator = self.authenticator
         let auditor = self.auditor
+        // Agents' routes read their own wire formats (gzip, a fast reader) and check them whole.
+        // So do routes whose handler reports every bad item at once (bulk bindings).
+        let bodySchema: JSONSchema? = if case .agent = access { nil } else if checksBodyItself { nil } else { request }
         router.on(RouterPath(path), method: method) { request, context -> Response in
             var context = context
+            var request = request
             if access != .publicRoute {
                 let principal = try await authenticator.authenticate(request, context: context)
                 context.principal = principal
@@ -89,6 +94,10 @@ final class RouteRegistry {
             }
             if !query.isEmpty {
                 try QueryParameter.refuseUndeclared(request.uri.queryParameters.map { String($0.key) }, declared: query)
+                try SchemaValidation.checkQuery(request, declared: query)
+            }
+            if let bodySchema {
+                request = try await SchemaValidation.checkBody(request, schema: bodySchema, limit: bodyLimit)
             }
             do {
                 return try await handler(request, context).response(from: request, context: context)

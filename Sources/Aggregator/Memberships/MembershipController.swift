@@ -21,7 +21,8 @@ struct MembershipController {
             routes.add(.post, "/api/v1/memberships/\(verb)", access: .permission(permission), tag: "memberships",
                        summary: "\(verb == "bind" ? "Give" : "Take away") roles at organisations, all or nothing "
                            + "(JSON items, or text/csv with header username,organisation_id,role; at most 10,000)",
-                       request: BulkItem.requestSchema, response: schema) { request, context -> Response in
+                       request: BulkItem.requestSchema, response: schema, checksBodyItself: true) {
+                request, context -> Response in
                 let scope = try await scopes.scope(for: context)
                 switch try await BulkInput.read(request, context: context) {
                 case .refused(let entry):

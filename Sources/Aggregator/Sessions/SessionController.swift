@@ -10,13 +10,13 @@ struct SessionController {
     func register(in routes: RouteRegistry) {
         let service = self.service, scopes = self.scopes, database = self.database
         routes.add(.post, "/api/v1/auth/login", access: .publicRoute, tag: "auth", summary: "Log in; returns a session token",
-                   request: LoginRequest.schema, response: LoginReply.schema, errors: [401]) { request, context in
+                   request: LoginRequest.schema, response: LoginReply.schema, errors: [401], bodyLimit: 8192) { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context, limit: 8192)
             return JSONReply(try await service.login(body, context: context))
         }
         routes.add(.post, "/api/v1/auth/register", access: .publicRoute, tag: "auth",
                    summary: "Register; the account waits for an administrator's approval",
-                   request: RegistrationRequest.schema, response: UserSummary.schema, status: 202) { request, context in
+                   request: RegistrationRequest.schema, response: UserSummary.schema, status: 202, bodyLimit: 8192) { request, context in
             let body = try await JSONBody.decode(RegistrationRequest.self, from: request, context: context, limit: 8192)
             return JSONReply(try await service.register(body, context: context), status: .accepted)
         }

@@ -36,7 +36,7 @@ struct RegistrationRequest: RequestBody {
     }
     typealias Keys = CodingKeys
     static let schema = JSONSchema.object(
-        ["username": .string(pattern: "^[a-z0-9][a-z0-9._-]{2,63}$"), "display_name": .name,
+        ["username": .string(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"), "display_name": .name,
          "email": .nullable(.string(format: "email", maxLength: 254)), "password": .password,
          "requested_organisation_id": .nullable(.uuid)],
         required: ["username", "display_name", "password"])

@@ -92,7 +92,7 @@ struct UserCreate: RequestBody {
     typealias Keys = CodingKeys
 
     static let schema = JSONSchema.object(
-        ["username": .string(pattern: "^[a-z0-9][a-z0-9._-]{2,63}$"), "display_name": .string(maxLength: 200),
+        ["username": .string(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"), "display_name": .string(maxLength: 200),
          "email": .nullable(.string(maxLength: 254)), "password": .string(maxLength: 1024),
          "organisation_id": .uuid, "role_id": .uuid],
         required: ["username", "display_name", "password", "organisation_id", "role_id"])

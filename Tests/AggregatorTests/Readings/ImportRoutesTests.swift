@@ -125,7 +125,7 @@ import Testing
                 (["site_id": site, "readings": [["tag": "meter.energy", "time": "2025-11-25T08:00:00Z", "value": 5,
                                                   "unit": "kWh"]]], "readings[0].value"),
                 (["site_id": site, "readings": [], "owner": "x"], "owner"),
-                (["site_id": site, "readings": [], "rules": ["intervals": ["*": 0]]], "rules.intervals"),
+                (["site_id": site, "readings": [], "rules": ["intervals": ["*": 0]]], "rules.intervals.*"),
                 (["site_id": site, "readings": [], "rules": ["ranges": ["a": ["min": "2", "max": "1"]]]], "rules.ranges.a.max"),
             ]
             for (body, name) in cases {
