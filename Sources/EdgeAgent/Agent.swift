@@ -205,15 +205,19 @@ final class Agent: Sendable {
                 maximumBackoff: .seconds(settings.polling.probeBackoffMaxSeconds),
                 deliver: { readings, failedTags in
                     metrics.pollCycle(device: entry.device.name, readings: readings.count, failedTags: failedTags.count)
-                    if !readings.isEmpty {
+                    // The group commit (up to 100 ms) runs while the alarms evaluate the same
+                    // readings: a transition is committed in its own transaction within
+                    // milliseconds of the reading's arrival, not after the group commit (measured
+                    // by bench/run: waiting for it made the Modbus path's p99 112 ms). A tag that
+                    // could not be read counts as communication loss (its value is not used).
+                    async let committed: Void = {
+                        guard !readings.isEmpty else { return }
                         do {
                             _ = try await committer.append(readings)
                         } catch {
                             logger.error("readings not stored", metadata: [LogKey.error: "\(error)", LogKey.readings: "\(readings.count)"])
                         }
-                    }
-                    // Alarms see each reading after it is stored; a tag that could not be read
-                    // counts as communication loss (its value is not used).
+                    }()
                     let now = Date()
                     do {
                         for reading in readings {
@@ -228,6 +232,7 @@ final class Agent: Sendable {
                     } catch {
                         logger.error("alarm evaluation failed", metadata: [LogKey.error: "\(error)"])
                     }
+                    await committed  // the next poll cycle's readings wait for this cycle's commit
                 },
                 logger: logger)
         }
