@@ -45,6 +45,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
     ReportsModule(dependencies: dependencies, auditor: auditor).register(in: routes)
     ImportModule(dependencies: dependencies, auditor: auditor).register(in: routes)
     AccountingModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    RegionalModule(dependencies: dependencies, auditor: auditor).register(in: routes)
 
     let document = OpenAPIDocumentBox()
     routes.add(.get, "/openapi.json", access: .publicRoute, tag: "meta", summary: "This OpenAPI document",

@@ -15,12 +15,16 @@ enum BuiltInTemplates {
 
     static let verificationID = "00000000-0000-4000-8200-000000000001"
     static let inventoryID = "00000000-0000-4000-8200-000000000002"
+    static let productFootprintID = "00000000-0000-4000-8200-000000000003"
 
     static let all: [Entry] = [
         Entry(id: verificationID, name: "verification-report", description: "核查报告 Verification report (M7)",
               sourceKind: "verification", body: verification),
         Entry(id: inventoryID, name: "inventory-report", description: "温室气体排放报告 GHG inventory report",
               sourceKind: "inventory", body: inventory),
+        Entry(id: productFootprintID, name: "product-footprint-report",
+              description: "产品碳足迹报告 Product carbon footprint report (ISO 14067)",
+              sourceKind: "product_footprint", body: productFootprint),
     ]
 
     static func entry(_ id: String) -> Entry? { all.first { $0.id == id.lowercased() } }
@@ -79,31 +83,6 @@ enum BuiltInTemplates {
         {{#all_resolved}}<p>所有发现均已关闭。All findings are closed.</p>{{/all_resolved}}
         {{^all_resolved}}<p>尚有未关闭的发现。Some findings are still open.</p>{{/all_resolved}}
         {{/summary}}
-        </body></html>
-        """
-
-    /// Expects the context an inventory source gives (see `ReportSource`): `inventory`, `totals`,
-    /// and `rows` with each source's formula trail.
-    static let inventory = header + style + """
-        </head><body>
-        <h1>温室气体排放报告 GHG Inventory Report</h1>
-        <p class="meta">{{report.title}} · {{report.organisation}} · 生成时间 Generated {{report.generated_at}}</p>
-        {{#inventory}}
-        <table>
-        <tr><th>盘查 Inventory</th><td>{{name}}</td></tr>
-        <tr><th>版本 Version</th><td>{{version}}</td></tr>
-        <tr><th>报告期 Period</th><td>{{period}}</td></tr>
-        <tr><th>方法 Method</th><td>{{method}}</td></tr>
-        </table>
-        {{/inventory}}
-        <h2>排放总量 Totals</h2>
-        <table><tr><th>项目 Item</th><th>排放量 Emissions</th><th>单位 Unit</th></tr>
-        {{#totals}}<tr><td>{{label}}</td><td>{{value}}</td><td>{{unit}}</td></tr>
-        {{/totals}}</table>
-        <h2>排放源 Sources</h2>
-        <table><tr><th>排放源 Source</th><th>活动数据 Activity</th><th>排放因子 Factor</th><th>排放量 Emissions</th><th>计算过程 Formula</th></tr>
-        {{#rows}}<tr><td>{{source}}</td><td>{{activity}} {{unit}}</td><td>{{factor}}</td><td>{{emissions}}</td><td>{{formula}}</td></tr>
-        {{/rows}}</table>
         </body></html>
         """
 }

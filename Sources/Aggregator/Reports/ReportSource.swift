@@ -54,7 +54,7 @@ struct ReportData: Sendable {
 /// [{label, value, unit}], rows: [{source, activity, unit, factor, emissions, formula}]}` and a
 /// table with one row per source including its formula trail (see `BuiltInTemplates.inventory`).
 protocol ReportSource: Sendable {
-    /// The `source.kind` clients name (`verification`, `inventory`, `product`).
+    /// The `source.kind` clients name (`verification`, `inventory`, `product_footprint`).
     var kind: String { get }
     /// Who may approve or return a report of this kind (four eyes: never its author).
     var reviewPermission: Permission { get }
@@ -76,8 +76,8 @@ struct ReportSourceRegistry: Sendable {
     static func standard(database: any Database) -> ReportSourceRegistry {
         var registry = ReportSourceRegistry()
         registry.register(VerificationReportSource(database: database))
-        // registry.register(InventoryReportSource(database: database))   (lead: after merging inventories)
-        // registry.register(ProductReportSource(database: database))     (lead: after merging products)
+        registry.register(InventoryReportSource(database: database))
+        registry.register(ProductFootprintReportSource(database: database))
         return registry
     }
 }

@@ -130,7 +130,7 @@ import Testing
             #expect(custom.status == .created, "\(custom.raw)")
             let templateID = try #require(field(custom.body, "id") as? String)
             let list = try await client.json(.get, "/api/v1/report-templates", token: admin)
-            #expect((list.body as? [[String: Any]] ?? []).count == 3)
+            #expect((list.body as? [[String: Any]] ?? []).count == BuiltInTemplates.all.count + 1)
             #expect(try await client.json(.get, "/api/v1/report-templates/\(templateID)", token: stranger).status == .notFound)
             let changed = try await client.json(.patch, "/api/v1/report-templates/\(templateID)", token: admin,
                                                 body: ["body": "<h1>Plant {{report.title}}</h1>\n{{#findings}}<li>{{severity}}: {{title}}</li>{{/findings}}\n"])
@@ -179,11 +179,13 @@ import Testing
             "totals": .list([.object(["label": .text("Scope 1"), "value": .text("1234.5"), "unit": .text("tCO2e")])]),
             "rows": .list([.object(["source": .text("Natural gas"), "activity": .text("100000"), "unit": .text("Nm3"),
                                     "factor": .text("0.0021650"), "emissions": .text("216.5"),
-                                    "formula": .text("100000 Nm3 × 0.0021650 tCO2/Nm3 = 216.5 tCO2")])]),
+                                    "steps": .list([.object(["label": .text("E"), "formula": .text("AD × EF"),
+                                                             "substitution": .text("100000 Nm3 × 0.0021650 tCO2/Nm3"),
+                                                             "result": .text("216.5 tCO2")])])])]),
         ])
         let html = ReportRenderer.html(ReportRenderer.compileBuiltIn(BuiltInTemplates.inventory), context: context)
         #expect(html.contains("温室气体排放报告 GHG Inventory Report") && html.contains("Plant &lt;1&gt;"))
-        #expect(html.contains("<td>1234.5</td>") && html.contains("100000 Nm3 × 0.0021650 tCO2/Nm3 = 216.5 tCO2"))
+        #expect(html.contains("<td>1234.5</td>") && html.contains("<td>100000 Nm3 × 0.0021650 tCO2/Nm3</td><td>216.5 tCO2 </td>"))
         for entry in BuiltInTemplates.all { _ = try ReportRenderer.compile(entry.body) }  // built-ins pass the custom rules
     }
 }
