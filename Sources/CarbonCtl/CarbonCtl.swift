@@ -12,6 +12,9 @@ struct CarbonCtl: ParsableCommand {
             source and the field; nothing is printed on standard output then.
             """,
         subcommands: [AccountCommand.self, FootprintCommand.self, RegionCommand.self, FactorsCommand.self,
-                      UnitsCommand.self, AlarmsCommand.self, AdminCommand.self, AuditCommand.self]
+                      UnitsCommand.self, AlarmsCommand.self, AdminCommand.self, AuditCommand.self,
+                      ServerAlarmsCommand.self]
     )
+
+    static func main() { main(ServerModeArguments.rewrite(Array(CommandLine.arguments.dropFirst()))) }
 }

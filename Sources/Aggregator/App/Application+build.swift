@@ -46,6 +46,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> (router: Router<AppR
     ImportModule(dependencies: dependencies, auditor: auditor).register(in: routes)
     AccountingModule(dependencies: dependencies, auditor: auditor).register(in: routes)
     RegionalModule(dependencies: dependencies, auditor: auditor).register(in: routes)
+    AlarmRuleModule(dependencies: dependencies, auditor: auditor).register(in: routes)
 
     let document = OpenAPIDocumentBox()
     routes.add(.get, "/openapi.json", access: .publicRoute, tag: "meta", summary: "This OpenAPI document",
@@ -60,7 +61,9 @@ func buildApplication(_ dependencies: AppDependencies, host: String, port: Int, 
     let (router, _) = try buildRouter(dependencies)
     var services: [any Service] = [
         AuditCheckpointService(log: dependencies.checkpoints, database: dependencies.database,
-                               clock: dependencies.clock, logger: logger)
+                               clock: dependencies.clock, logger: logger),
+        AlarmRuleEvaluationService(evaluator: AlarmRuleEvaluator(database: dependencies.database, logger: logger),
+                                   clock: dependencies.clock, logger: logger),
     ]
     if let metricsHost {
         services.append(metricsApplication(dependencies.metrics, host: metricsHost, port: metricsPort, logger: logger))

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 struct Migrator: Sendable {
     let migrations: [Migration]
 
-    static let all = Migrator(migrations: IdentitySchema.migrations + IngestSchema.migrations + AdminSchema.migrations + ExtrasSchema.migrations + ProductSchema.migrations + VerificationSchema.migrations + AlarmSchema.migrations + ImportSchema.migrations + AccountingSchema.migrations + RegionalSchema.migrations)
+    static let all = Migrator(migrations: IdentitySchema.migrations + IngestSchema.migrations + AdminSchema.migrations + ExtrasSchema.migrations + ProductSchema.migrations + VerificationSchema.migrations + AlarmSchema.migrations + ImportSchema.migrations + AccountingSchema.migrations + RegionalSchema.migrations + AlarmRuleSchema.migrations)
 
     var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
 

@@ -44,6 +44,7 @@ extension Permission {
     static let alarmsAck: Permission = "alarms:ack"
     static let alarmsShelve: Permission = "alarms:shelve"
     static let alarmsComment: Permission = "alarms:comment"
+    static let alarmsConfigure: Permission = "alarms:configure"
     static let productsRead: Permission = "products:read"
     static let productsCreate: Permission = "products:create"
     static let productsUpdate: Permission = "products:update"

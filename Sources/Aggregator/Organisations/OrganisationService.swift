@@ -24,6 +24,7 @@ struct OrganisationService: Sendable {
         ("report_templates", "organisation_id", "report templates"),
         ("reports", "organisation_id", "reports"),
         ("reading_imports", "site_id", "reading imports"),
+        ("alarm_rules", "organisation_id", "alarm rules"),
         ("inventories", "organisation_id", "inventories"),
         ("inventory_mappings", "organisation_id", "inventory mappings"),
         ("organisation_factors", "organisation_id", "emission factors"),

@@ -13,7 +13,7 @@ enum IsolationFixtures {
         modules.reduce(into: identity) { all, module in all.merge(module) { first, _ in first } }
     }
 
-    static var modules: [[String: RouteFixture]] { [products, reports, alarms, imports, accounting, regional] }
+    static var modules: [[String: RouteFixture]] { [products, reports, alarms, imports, accounting, regional, alarmRules] }
 
     static var identity: [String: RouteFixture] { [
         // Identity: sessions and profile (self routes: nothing of B's may show).

@@ -124,7 +124,7 @@ extension IsolationWorld {
     /// A module's own objects for a tenant (alarms, inventories, products, ...), created after the
     /// identity objects above. Each module adds one seed here, in its own `IsolationWorld+Module.swift`.
     typealias Seed = (inout IsolationTenant, _ root: String, _ client: any TestClientProtocol) async throws -> Void
-    static var moduleSeeds: [Seed] { [productsSeed, reportsSeed, alarmSeed, importsSeed, accountingSeed, regionalSeed] }
+    static var moduleSeeds: [Seed] { [productsSeed, reportsSeed, alarmSeed, importsSeed, accountingSeed, regionalSeed, alarmRulesSeed] }
 
     /// Two tags of ten readings each, stamped an hour before the test clock.
     static func batch(for tenant: IsolationTenant, epoch: UUID = UUID()) throws -> ReadingBatch {
