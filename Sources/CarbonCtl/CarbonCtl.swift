@@ -13,7 +13,7 @@ struct CarbonCtl: ParsableCommand {
             """,
         subcommands: [AccountCommand.self, FootprintCommand.self, RegionCommand.self, FactorsCommand.self,
                       UnitsCommand.self, AlarmsCommand.self, AdminCommand.self, AuditCommand.self,
-                      ServerAlarmsCommand.self]
+                      ServerAlarmsCommand.self, ServerInventoriesCommand.self, ServerReportsCommand.self]
     )
 
     static func main() { main(ServerModeArguments.rewrite(Array(CommandLine.arguments.dropFirst()))) }

@@ -64,7 +64,7 @@ enum SchemaValidation {
 
     /// The first place `value` breaks `schema`: (field path, message), or nil.
     static func violation(_ value: Value, _ schema: JSONSchema, at path: String) -> (String, String)? {
-        let name = path.isEmpty ? "the body" : "'\(path)'"
+        let name = path.isEmpty ? "the body" : path
         switch (schema, value) {
         case (.any, _), (.ref, _), (.null, .null), (.nullable, .null), (.boolean, .bool):
             return nil
