@@ -68,13 +68,23 @@ final class Agent: Sendable {
         let committer = GroupCommitter(
             store: store,
             configuration: .init(interval: .milliseconds(settings.buffer.groupCommitMilliseconds),
-                                 maxPending: settings.buffer.groupCommitMaxReadings),
+                                 maxPending: settings.buffer.groupCommitMaxReadings,
+                                 quota: settings.buffer.maxBytes > 0 ? QuotaPolicy(maxBytes: settings.buffer.maxBytes) : nil),
             observer: { count, result in
                 switch result {
                 case .success:
                     progress.committed(count)
                     metrics.readingsCommitted.increment(by: Int64(count))
                 case .failure: metrics.commitFailures.increment()
+                }
+            },
+            onQuotaRecovery: { [logger] report in
+                // The store was full at a commit: it shed by the quota's order and the commit went in.
+                if report.lostData {
+                    logger.critical("buffer full at a commit: oldest unsent readings dropped (sent upstream as a gap)",
+                                    metadata: ["report": "\(report)"])
+                } else {
+                    logger.warning("buffer full at a commit: oldest unsent readings rolled up", metadata: ["report": "\(report)"])
                 }
             })
         // Alarms: one engine per tag with rules, transitions committed in their own transactions,

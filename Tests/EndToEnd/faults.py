@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import random
 import shutil
@@ -70,6 +71,7 @@ class FaultStack(PlantStack):
         self.database = database
         self.agent_endpoint = agent_endpoint
         self.agent_extra = agent_extra
+        self.device_intervals: dict[str, int] = {}
         self.kills: dict[str, list[float]] = defaultdict(list)   # agent name -> kill (or death) times
         self.aggregator_kills = 0
         self.port = 0
@@ -134,6 +136,28 @@ class FaultStack(PlantStack):
             text = text.replace("[buffer]\n", "[buffer]\n" + self.agent_extra)
             with open(agent.config, "w") as handle:
                 handle.write(text)
+        # Faster polling of some devices (the quota and corruption scenarios need a backlog of some
+        # size within their short form): the plant serves whatever is asked, and records it.
+        for device, interval_ms in self.device_intervals.items():
+            for agent in self.agents:
+                folder = os.path.join(agent.folder, "devices.d")
+                for name in os.listdir(folder):
+                    if name.endswith(f"-{device}.toml"):
+                        path = os.path.join(folder, name)
+                        text = open(path).read()
+                        lines = [f"interval_ms = {interval_ms}" if line.startswith("interval_ms = ") else line
+                                 for line in text.splitlines()]
+                        with open(path, "w") as handle:
+                            handle.write("\n".join(lines) + "\n")
+
+    def set_buffer_key(self, agent: plant_stack.Agent, line: str) -> None:
+        """Adds `line` (e.g. "max_bytes = 65536") to one agent's [buffer] table; read at its next start."""
+        text = open(agent.config).read().replace("[buffer]\n", f"[buffer]\n{line}\n", 1)
+        with open(agent.config, "w") as handle:
+            handle.write(text)
+
+    def buffer_path(self, agent: plant_stack.Agent) -> str:
+        return os.path.join(agent.folder, "state", "buffer.sqlite")
 
     def agent(self, name: str) -> plant_stack.Agent:
         return next(a for a in self.agents if a.name == name)
@@ -196,8 +220,10 @@ def parse_time(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def compare_with_kills(stack: FaultStack, points: dict) -> tuple[list[str], dict]:
-    """Served vs stored when agents were killed: Modbus reads matched by time and value, MQTT exactly."""
+def compare_with_kills(stack: FaultStack, points: dict, absorb=None) -> tuple[list[str], dict]:
+    """Served vs stored when agents were killed: Modbus reads matched by time and value, MQTT exactly.
+    `absorb(tag, served_at, value)`: a served read not stored raw that the agent accounted for otherwise
+    (a roll-up or gap record, a row its salvage report counts as lost) returns a figure name, else None."""
     problems: list[str] = []
     reads, messages, extra = load_served(stack.truth)
     if extra["unacked"]:
@@ -235,6 +261,8 @@ def compare_with_kills(stack: FaultStack, points: dict) -> tuple[list[str], dict
             kills = stack.kills.get(device_agent[device], [])
             if any(0 <= kill - served_at <= KILL_WINDOW_S for kill in kills):
                 figures["uncommitted_at_kill"] += 1
+            elif absorb and (accounted := absorb(tag, served_at, Decimal(value))):
+                figures[accounted] += 1
             else:
                 figures["lost"] += 1
                 if figures["lost"] <= 5:
@@ -280,11 +308,11 @@ def sequence_rows(stack: FaultStack) -> list[tuple]:
         db.close()
 
 
-def check_sequences(stack: FaultStack, expect_single_epoch: bool = True) -> tuple[list[str], dict]:
+def check_sequences(stack: FaultStack, expect_single_epoch: bool = True, agents=None) -> tuple[list[str], dict]:
     problems = []
     rows = sequence_rows(stack)
     figures = {}
-    for agent in stack.agents:
+    for agent in agents if agents is not None else stack.agents:
         mine = [r for r in rows if r[0] == agent.name]
         acked = int(agent.metrics().get("edge_buffer_acknowledged_sequence", -1))
         if not mine:
@@ -309,9 +337,11 @@ def check_sequences(stack: FaultStack, expect_single_epoch: bool = True) -> tupl
 
 class Scenario:
     def __init__(self, name: str, run, *, database: bool = False, kills_agents: bool = False, proxy: bool = False,
-                 agent_extra: str = "", what: str = ""):
+                 agent_extra: str = "", what: str = "", check=None, device_intervals: dict | None = None):
         self.name, self.run, self.database, self.kills_agents = name, run, database, kills_agents
         self.proxy, self.agent_extra, self.what = proxy, agent_extra, what
+        # check(stack, points, figures) -> (problems, figures): replaces the two standard comparisons
+        self.check, self.device_intervals = check, device_intervals or {}
 
 
 def settle(seconds: float) -> None:
@@ -535,6 +565,342 @@ def device_fault(device: str, fault, others: list[str]):
     return run
 
 
+# -- the buffer's own faults: its disk quota reached, its database file damaged -------------------------------
+
+BUFFER_FAULT_AGENT = "plant2-gw1"   # no MQTT: every one of its readings is a served Modbus read
+FAST_DEVICE = {"power-meter-3": 100}  # 40 readings/s instead of 4: a backlog of some pages within seconds
+
+
+def store_pages(path: str) -> tuple[int, int]:
+    """(page size, pages holding data) of a live buffer file, read-only."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        return size, db.execute("PRAGMA page_count").fetchone()[0] - db.execute("PRAGMA freelist_count").fetchone()[0]
+    finally:
+        db.close()
+
+
+def upstream_records(stack: FaultStack, agent_name: str) -> dict[str, dict[str, list]]:
+    """Per store epoch (its UUID, upper case) what the aggregator holds of one agent: raw readings
+    (seq, tag, time_ms, value), roll-ups (first, last, tag, count, from_ms, to_ms), gaps (first, last, reason)."""
+    db = sqlite3.connect(f"file:{stack.path('aggregator', 'aggregator.sqlite')}?mode=ro", uri=True, timeout=10)
+    out: dict[str, dict[str, list]] = defaultdict(lambda: {"readings": [], "rollups": [], "gaps": []})
+    try:
+        row = db.execute("SELECT id FROM agents WHERE name = ?", (agent_name,)).fetchone()
+        if row is None:
+            return {}
+        agent_id = row[0]
+        epochs = {i: e.upper() for i, e in db.execute("SELECT id, store_epoch FROM ingest_epochs WHERE agent_id = ?",
+                                                      (agent_id,))}
+        for epoch, seq, tag, time_ms, value in db.execute(
+                "SELECT r.store_epoch, r.seq, s.tag, r.time_ms, r.value FROM readings r JOIN series s ON s.id = r.series_id "
+                "WHERE s.agent_id = ?", (agent_id,)):
+            out[epochs.get(epoch, str(epoch))]["readings"].append((seq, tag, time_ms, value))
+        for epoch, *rest in db.execute("SELECT store_epoch, first_seq, last_seq, tag, count, from_ms, to_ms "
+                                       "FROM reading_rollups WHERE agent_id = ?", (agent_id,)):
+            out[epoch.upper()]["rollups"].append(tuple(rest))
+        for epoch, *rest in db.execute("SELECT store_epoch, first_seq, last_seq, reason FROM ingest_gaps "
+                                       "WHERE agent_id = ?", (agent_id,)):
+            out[epoch.upper()]["gaps"].append(tuple(rest))
+    finally:
+        db.close()
+    return dict(out)
+
+
+def tiling(records: dict[str, list]) -> tuple[int, list[str]]:
+    """Readings, roll-ups and gaps of one epoch must tile 1..N: returns N and what is wrong."""
+    spans = sorted([(r[0], r[0], "reading") for r in records["readings"]]
+                   + [(r[0], r[1], "roll-up") for r in records["rollups"]]
+                   + [(g[0], g[1], f"gap ({g[2]})") for g in records["gaps"]])
+    problems, holes, overlaps = [], [], []
+    expected = 1
+    for first, last, kind in spans:
+        if first > expected:
+            holes.append((expected, first - 1))
+        elif first < expected:
+            overlaps.append((first, last, kind))
+        expected = max(expected, last + 1)
+    if holes:
+        problems.append(f"{sum(b - a + 1 for a, b in holes)} sequences covered by no record, in {len(holes)} holes, "
+                        f"first {holes[0][0]}..{holes[0][1]}")
+    if overlaps:
+        problems.append(f"{len(overlaps)} records overlap others (sent twice), first {overlaps[0]}")
+    return expected - 1, problems
+
+
+def log_since(path: str, offset: int) -> str:
+    with open(path, errors="replace") as handle:
+        handle.seek(offset)
+        return handle.read()
+
+
+def agent_decimal(value, scale: int) -> Decimal:
+    """A value of the agent's readings table: TEXT exact, or an INTEGER mantissa × 10^-scale."""
+    return Decimal(value) if isinstance(value, str) else Decimal(int(value)).scaleb(-int(scale))
+
+
+def quota_reached(stack: FaultStack, args) -> dict:
+    """The aggregator stops; the agent restarts with buffer.max_bytes = what its store holds now plus
+    args.quota_pages pages, so its unsent readings pass the quota within seconds; after args.quota_wait
+    (at least one 30 s quota enforcement) the aggregator comes back and everything drains."""
+    agent = stack.agent(BUFFER_FAULT_AGENT)
+    settle(2)
+    stack.aggregator.terminate()
+    stack.aggregator.wait(timeout=15)
+    page_size, used = store_pages(stack.buffer_path(agent))
+    max_bytes = (used + args.quota_pages) * page_size
+    stack.set_buffer_key(agent, f"max_bytes = {max_bytes}")
+    agent.process.terminate()  # a clean stop may discard a read not yet handed to the commit
+    agent.process.wait(timeout=10)
+    stack.kills[agent.name].append(time.time())
+    marker = os.path.getsize(agent.log)
+    stack.start_agent(agent)
+    stack.wait_agent_up(agent)
+    settle(args.quota_wait)
+    metrics = agent.metrics()
+    stack.fault_state = {"marker": marker, "max_bytes": max_bytes}
+    stack.serve_aggregator()
+    settle(5)
+    figures = {"max_bytes": max_bytes, "pages_at_restart": used, "page_size": page_size,
+               "unsent_at_aggregator_restart": int(metrics.get("edge_buffer_unsent_readings", -1)),
+               "buffer_bytes_at_aggregator_restart": int(metrics.get("edge_buffer_bytes", -1))}
+    # Found here rather than after the drain: when the sync cannot build a batch the drain never ends.
+    lines = log_since(agent.log, marker).splitlines()
+    failed = [l for l in lines if "readings not stored" in l]
+    lost = sum(int(m.group(1)) for l in failed if (m := re.search(r"edge\.readings=(\d+)", l)))
+    figures.update(failed_commits=len(failed), readings_refused_at_cap=lost,
+                   quota_reports=[re.sub(r".*(QuotaReport\([^)]*\)).*", r"\1", l)[:400] for l in lines
+                                  if "QuotaReport(" in l and "steps: []" not in l][:3])
+    problems = []
+    if failed:
+        problems.append(f"{agent.name}: {len(failed)} group commits ({lost} readings) refused at the max_bytes cap "
+                        f"between quota rounds: lost without a sequence or a gap record; first: {failed[0].strip()[:240]}")
+    wedged = [l for l in lines if "sync could not build a batch" in l]
+    if wedged:
+        problems.append(f"{agent.name}: its sync is wedged ({len(wedged)} times in 5 s): {wedged[-1].strip()[:240]}")
+        figures["_abort"] = True
+    figures["_problems"] = problems
+    return figures
+
+
+class Accounted:
+    """Served reads the agent did not store raw but accounted for: per tag within a roll-up's time range
+    (up to its count), then any tag against the gap records' sequence count."""
+
+    def __init__(self, tags: set[str], rollups: list[tuple], gap_sequences: int):
+        self.tags = tags
+        self.rollups = defaultdict(list)
+        for _, _, tag, count, from_ms, to_ms in rollups:
+            self.rollups[tag].append([from_ms / 1000.0, to_ms / 1000.0, count])
+        self.gap_pool = gap_sequences
+
+    def __call__(self, tag: str, served_at: float, value: Decimal) -> str | None:
+        if tag not in self.tags:
+            return None
+        for entry in self.rollups.get(tag, []):
+            if entry[2] > 0 and entry[0] - 0.5 <= served_at <= entry[1] + 0.05:
+                entry[2] -= 1
+                return "served_in_rollups"
+        if self.gap_pool > 0:
+            self.gap_pool -= 1
+            return "served_in_gaps"
+        return None
+
+
+def quota_check(stack: FaultStack, points: dict, figures: dict) -> tuple[list[str], dict]:
+    problems: list[str] = []
+    out: dict = {}
+    agent = stack.agent(BUFFER_FAULT_AGENT)
+    text = log_since(agent.log, stack.fault_state["marker"])
+    lines = text.splitlines()
+    warned = [l for l in lines if "buffer above 80% of its quota" in l]
+    dropped = [l for l in lines if "buffer quota reached" in l]
+    out.update(quota_warnings=len(warned), quota_drop_alarms=len(dropped),
+               commit_failures=int(agent.metrics().get("edge_commit_failures_total", 0)))
+    if not warned and not dropped:
+        problems.append(f"{agent.name}: no quota warning (80%) or shedding alarm in its log")
+    # (failed commits are reported by quota_reached; they also show below as served reads not accounted for)
+    epochs = upstream_records(stack, agent.name)
+    acked = int(agent.metrics().get("edge_buffer_acknowledged_sequence", -1))
+    if len(epochs) != 1:
+        problems.append(f"{agent.name}: {len(epochs)} store epochs upstream, expected 1")
+    rollups, gaps = [], []
+    for epoch, records in epochs.items():
+        top, found = tiling(records)
+        problems += [f"{agent.name} epoch {epoch[:8]}: {p}" for p in found]
+        if top != acked:
+            problems.append(f"{agent.name} epoch {epoch[:8]}: records tile 1..{top}, the agent acknowledged {acked}")
+        rollups += records["rollups"]
+        gaps += records["gaps"]
+        out.update(sequences=top, raw_readings=len(records["readings"]), rollup_records=len(records["rollups"]),
+                   rolled_up_readings=sum(r[3] for r in records["rollups"]), gap_records=len(records["gaps"]),
+                   gap_sequences=sum(g[1] - g[0] + 1 for g in records["gaps"]),
+                   gap_reasons=sorted({g[2] for g in records["gaps"]}))
+    if not rollups and not gaps:
+        problems.append(f"{agent.name}: the quota never shed (no roll-up or gap record upstream): the scenario "
+                        f"did not reach its point")
+    tags = {t.name for d in plant_module.devices_of("plant2") for t in d.tags}
+    accounted = Accounted(tags, rollups, sum(g[1] - g[0] + 1 for g in gaps))
+    found, more = compare_with_kills(stack, points, absorb=accounted)
+    problems += found
+    out.update(more)
+    out["rollup_count_not_matched_to_served"] = sum(e[2] for v in accounted.rollups.values() for e in v)
+    out["gap_sequences_not_matched_to_served"] = accounted.gap_pool
+    found, _ = check_sequences(stack, agents=[a for a in stack.agents if a.name != agent.name])
+    problems += found
+    return problems, out
+
+
+def corrupt_database(stack: FaultStack, args) -> dict:
+    """The aggregator stops (a backlog builds); the agent is SIGKILLed; its buffer file is checkpointed (so
+    every row is in the main file) and two leaf pages of the readings table in the middle of the unsent
+    rows are overwritten; the agent restarts, then the aggregator."""
+    agent = stack.agent(BUFFER_FAULT_AGENT)
+    settle(2)
+    stack.aggregator.terminate()
+    stack.aggregator.wait(timeout=15)
+    settle(args.corrupt_backlog)
+    stack.kill_agent(agent)
+    path = stack.buffer_path(agent)
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        epoch, cursor = db.execute("SELECT epoch, acked_through FROM meta WHERE id = 1").fetchone()
+        rows = {seq: (tag, time_ms, agent_decimal(value, scale)) for seq, tag, time_ms, value, scale in db.execute(
+            "SELECT r.seq, s.tag, r.time_ms, r.value, r.scale FROM readings r JOIN series s ON s.id = r.series")}
+        # leaf pages in key (sequence) order; the unsent rows are the last ones
+        leaves = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name = 'readings' AND pagetype = 'leaf' "
+                                           "ORDER BY path")]
+    finally:
+        db.close()
+    top = max(rows)
+    unsent = sum(1 for s in rows if s > cursor)
+    first_unsent_leaf = int(len(leaves) * (1 - unsent / max(1, len(rows))))
+    # two consecutive leaves in the middle of the unsent rows, never the last one (the highest sequence
+    # stays readable, so the salvage report can count what it lost)
+    middle = max(first_unsent_leaf, (first_unsent_leaf + len(leaves)) // 2 - 1)
+    damaged = [p for p in leaves[middle:middle + 2] if p != leaves[-1]]
+    if not damaged:
+        raise SystemExit(f"the readings table has too few leaf pages ({len(leaves)}) to damage one in the middle")
+    with open(path, "r+b") as handle:
+        for page in damaged:
+            handle.seek((page - 1) * page_size)
+            handle.write(b"\xA5" * page_size)
+        handle.flush()
+        os.fsync(handle.fileno())
+    before = {r[0] for r in upstream_records(stack, agent.name).get(epoch.upper(), {"readings": []})["readings"]}
+    marker = os.path.getsize(agent.log)
+    began = time.time()
+    stack.start_agent(agent)
+    collecting_s = None
+    while time.time() - began < 30:
+        if agent.process.poll() is not None:
+            raise SystemExit(f"{agent.name} exited after the damage (status {agent.process.returncode}); see {agent.log}")
+        if agent.metrics().get("edge_readings_committed_total", 0) > 0:
+            collecting_s = round(time.time() - began, 2)
+            break
+        time.sleep(0.05)
+    settle(3)
+    stack.serve_aggregator()
+    settle(3)
+    stack.fault_state = {"marker": marker, "epoch": epoch.upper(), "cursor": cursor, "top": top, "rows": rows,
+                         "before": before, "collecting_s": collecting_s, "damaged_pages": damaged}
+    return {"old_cursor": cursor, "old_top_seq": top, "old_unsent": unsent, "damaged_pages": damaged,
+            "readings_leaf_pages": len(leaves), "upstream_before": len(before), "collecting_again_s": collecting_s}
+
+
+def corrupt_check(stack: FaultStack, points: dict, figures: dict) -> tuple[list[str], dict]:
+    import glob
+    import re
+    problems: list[str] = []
+    state = stack.fault_state
+    agent = stack.agent(BUFFER_FAULT_AGENT)
+    out: dict = {}
+    if state["collecting_s"] is None or state["collecting_s"] > args_collect_limit:
+        problems.append(f"{agent.name}: no commit within {args_collect_limit} s of the restart "
+                        f"(collecting again after {state['collecting_s']} s)")
+    text = log_since(agent.log, state["marker"])
+    report = next((l for l in text.splitlines() if "the buffer was damaged" in l), None)
+    recovered = lost = None
+    if report is None:
+        problems.append(f"{agent.name}: no 'the buffer was damaged' report in its log after the restart")
+    else:
+        m = re.search(r"rowsRecovered: (\d+)", report)
+        recovered = int(m.group(1)) if m else None
+        m = re.search(r"rowsLost: (?:Optional\()?(\d+|nil)", report)
+        lost = int(m.group(1)) if m and m.group(1) != "nil" else None
+        if recovered is None or lost is None:
+            problems.append(f"{agent.name}: the salvage report names no rowsRecovered/rowsLost: {report[:300]}")
+    kept = glob.glob(stack.buffer_path(agent) + ".corrupt-*")
+    out["damaged_file_kept"] = [os.path.basename(k) for k in kept]
+    if not any(not k.endswith("-wal") for k in kept):
+        problems.append(f"{agent.name}: the damaged file was not kept beside the new store")
+    epochs = upstream_records(stack, agent.name)
+    old = epochs.get(state["epoch"], {"readings": [], "rollups": [], "gaps": []})
+    seqs = [r[0] for r in old["readings"]]
+    distinct = set(seqs)
+    cursor, top, rows, before = state["cursor"], state["top"], state["rows"], state["before"]
+    rescued_up = distinct - before
+    missing = set(range(cursor + 1, top + 1)) - distinct
+    out.update(salvage_rows_recovered=recovered, salvage_rows_lost=lost, old_epoch_upstream=len(distinct),
+               old_epoch_rescued_upstream=len(rescued_up), old_epoch_unsent_not_upstream=len(missing))
+    if len(seqs) != len(distinct):
+        problems.append(f"old epoch: {len(seqs) - len(distinct)} sequences stored twice upstream")
+    if not set(range(1, cursor + 1)) <= before:
+        problems.append(f"old epoch: the aggregator lacked acknowledged sequences before the restart "
+                        f"({len(set(range(1, cursor + 1)) - before)} of 1..{cursor})")
+    outside = sorted(s for s in rescued_up if not cursor < s <= top)
+    if outside:
+        problems.append(f"old epoch: {len(outside)} sequences upstream the damaged store never had, first {outside[0]}")
+    if recovered is not None and len(rescued_up) != recovered - len(before & set(range(cursor + 1, top + 1))):
+        problems.append(f"old epoch: {len(rescued_up)} rescued readings arrived upstream, the salvage report says "
+                        f"{recovered} were recovered")
+    if lost is not None and len(missing) != lost:
+        problems.append(f"old epoch: {len(missing)} unsent sequences of the damaged store are not upstream, the "
+                        f"salvage report counts {lost} lost")
+    if recovered is not None and recovered == 0:
+        problems.append("old epoch: nothing was rescued (the damage hit no unsent row?)")
+    wrong = [(seq, tag, t, v, rows.get(seq)) for seq, tag, t, v in old["readings"]
+             if seq in rows and seq > cursor and (rows[seq][0], rows[seq][1], rows[seq][2]) != (tag, t, Decimal(v))]
+    if wrong:
+        problems.append(f"old epoch: {len(wrong)} rescued readings differ from the damaged store's rows, first {wrong[0]}")
+    others = {e: r for e, r in epochs.items() if e != state["epoch"]}
+    acked = int(agent.metrics().get("edge_buffer_acknowledged_sequence", -1))
+    if len(others) != 1:
+        problems.append(f"{agent.name}: {len(others)} new store epochs upstream, expected 1")
+    for epoch, records in others.items():
+        n, found = tiling(records)
+        problems += [f"new epoch {epoch[:8]}: {p}" for p in found]
+        if n != acked:
+            problems.append(f"new epoch {epoch[:8]}: upstream 1..{n}, the agent acknowledged {acked}")
+        out["new_epoch_sequences"] = n
+    # served vs stored: a read the agent stored in a row the damage destroyed is excused (it is counted lost)
+    lost_rows = defaultdict(list)
+    for seq in missing:
+        if seq in rows:
+            tag, t, v = rows[seq]
+            lost_rows[tag].append([t / 1000.0, v, True])
+
+    def absorb(tag: str, served_at: float, value: Decimal) -> str | None:
+        for entry in lost_rows.get(tag, []):
+            if entry[2] and entry[1] == value and served_at - 0.05 <= entry[0] <= served_at + 0.5:
+                entry[2] = False
+                return "served_in_rows_lost_to_damage"
+        return None
+
+    found, more = compare_with_kills(stack, points, absorb=absorb)
+    problems += found
+    out.update(more)
+    found, _ = check_sequences(stack, agents=[a for a in stack.agents if a.name != agent.name])
+    problems += found
+    return problems, out
+
+
+args_collect_limit = 10.0   # "collects again within seconds"
+
+
 def scenarios(args) -> list[Scenario]:
     return [
         Scenario("crash agent.modbus.after-receive-before-commit",
@@ -557,6 +923,10 @@ def scenarios(args) -> list[Scenario]:
         Scenario("broker restart", broker_restart),
         Scenario("a Modbus device stops answering", device_fault("power-meter-2", "silent", ["power-meter-1", "stack-1-analyser"])),
         Scenario("a Modbus device answers exception 04", device_fault("power-meter-3", 4, ["genset-fuel-meter"])),
+        Scenario("agent disk quota reached", quota_reached, kills_agents=True, check=quota_check,
+                 device_intervals=FAST_DEVICE),
+        Scenario("corrupted agent database", corrupt_database, kills_agents=True, check=corrupt_check,
+                 device_intervals=FAST_DEVICE),
         Scenario("postgres: kill -9 of the aggregator during ingest", aggregator_kills, database=True),
         Scenario("postgres: aggregator outage", outage, database=True),
     ]
@@ -573,6 +943,7 @@ def run_scenario(scenario: Scenario, args, index: int, pg_url: str | None) -> bo
         database = f"{base}/{name}?sslmode=disable"
     proxy = None
     stack = FaultStack(run_dir, database=database, agent_extra=scenario.agent_extra)
+    stack.device_intervals = dict(scenario.device_intervals)
     began_wall = time.time()
     began = datetime.now(timezone.utc)
     problems: list[str] = []
@@ -593,20 +964,27 @@ def run_scenario(scenario: Scenario, args, index: int, pg_url: str | None) -> bo
         stack.start()
         figures.update(scenario.run(stack, args))
         problems += figures.pop("_problems", [])
+        if figures.pop("_abort", False):
+            raise SystemExit("stopped before the drain: it cannot complete (see the problems above)")
         stack.freeze_plant()
         figures["drain_after_freeze_s"] = round(stack.wait_drained(timeout=240), 1)
         series, points = fetch_stored(stack, began - timedelta(hours=1))
         with open(stack.path("kills.json"), "w") as handle:
             json.dump({"agents": stack.kills, "aggregator": stack.aggregator_kills}, handle)
-        if stack.kills:
+        if scenario.check:
+            found, more = scenario.check(stack, points, figures)
+            figures.update(more)
+            problems += found
+        elif stack.kills:
             found, more = compare_with_kills(stack, points)
             figures.update(more)
         else:
             found = compare_readings(load_truth(stack.truth), series, points)
             figures["stored"] = sum(len(p) for p in points.values())
-        problems += found
-        more_problems, per_agent = check_sequences(stack)
-        problems += more_problems
+        if not scenario.check:
+            problems += found
+            more_problems, per_agent = check_sequences(stack)
+            problems += more_problems
     except SystemExit as error:
         problems.append(f"scenario could not run: {error}")
     except Exception as error:  # noqa: BLE001 — reported as this scenario's failure, the suite goes on
@@ -646,6 +1024,9 @@ def main() -> int:
     args.broker_restarts = 5 if args.soak else 2
     args.device_fault_period = 60.0 if args.soak else 8.0
     args.device_recovery = 40.0 if args.soak else 12.0
+    args.quota_pages = 4              # the quota: the store's pages when the aggregator stops, plus these
+    args.quota_wait = 35.0            # past the agent's first quota enforcement after its start (every 30 s)
+    args.corrupt_backlog = 60.0 if args.soak else 12.0
     chosen = scenarios(args)
     if args.only:
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]

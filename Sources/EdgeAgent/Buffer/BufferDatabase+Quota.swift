@@ -86,7 +86,7 @@ extension BufferDatabase {
             try connection.withStatement(
                 "SELECT seq, series, time_ms, value, scale FROM readings WHERE seq > ? ORDER BY seq LIMIT ?"
             ) { select throws(StoreError) in
-                try select.bind(try cursor(), at: 1)
+                try select.bind(try shedFloor(), at: 1)
                 try select.bind(Int64(count), at: 2)
                 while try select.step() {
                     let seq = select.int64(at: 0)
@@ -158,8 +158,9 @@ extension BufferDatabase {
     func dropOldest(_ count: Int) throws(StoreError) -> (readings: Int, records: Int, sequences: Int64) {
         guard count > 0 else { return (0, 0, 0) }
         return try connection.transaction { () throws(StoreError) in
-            let cursor = try cursor()
-            let bounds = try unsentBounds(after: cursor, limit: count, countingGaps: false)
+            let floor = try shedFloor()
+            // Whole records above the floor only: one straddling it may be in a batch on its way.
+            let bounds = try unsentBounds(after: floor, limit: count, countingGaps: false).filter { $0.first > floor }
             guard let first = bounds.first?.first, let last = bounds.last?.last else { return (0, 0, 0) }
             try connection.run("DELETE FROM readings WHERE seq BETWEEN ? AND ?", first, last)
             let readings = connection.changes
@@ -181,6 +182,9 @@ extension BufferDatabase {
     /// The ranges of the oldest unsent records, in order, until `limit` of them (gaps counted or
     /// not) are included. Read per table through its primary key: no sort over the whole backlog,
     /// which would need temporary space a full disk may not have.
+    /// What the quota may shed starts above this: the cursor, or what the sync holds in a batch.
+    func shedFloor() throws(StoreError) -> Int64 { max(try cursor(), protectedThrough) }
+
     private func unsentBounds(after cursor: Int64, limit: Int, countingGaps: Bool) throws(StoreError)
         -> [(first: Int64, last: Int64, isGap: Bool)]
     {

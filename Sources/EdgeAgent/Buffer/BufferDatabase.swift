@@ -3,6 +3,12 @@ import Foundation
 /// The buffer's operations as plain synchronous SQL on one connection. Not Sendable: only
 /// `ReadingStore` holds one, inside its mutex, and calls it from its queue.
 final class BufferDatabase {
+    /// The highest sequence the sync client has read into a batch that may be on its way upstream:
+    /// the quota policy sheds only above it (and above the cursor), so a batch in flight can never
+    /// be replaced by a roll-up or a gap behind the sync's back. In memory: after a restart nothing
+    /// is in flight.
+    var protectedThrough: Int64 = 0
+
     let connection: SQLiteConnection
     let epoch: UUID
     /// The file released when the disk fills (nil when the store was opened without one).

@@ -17,6 +17,8 @@ final class GroupCommitter: Sendable {
         var interval: Duration = .milliseconds(100)
         /// Commit at once when this many readings are waiting.
         var maxPending: Int = 1_000
+        /// The store's quota (`buffer.max_bytes`): a full store sheds by it and the commit retries.
+        var quota: QuotaPolicy? = nil
     }
 
     /// Called on the committer's queue after each commit returned and before its callers are
@@ -62,10 +64,15 @@ final class GroupCommitter: Sendable {
     private let queue = DispatchQueue(label: "edge-agent.buffer.group-commit")
     private let state = Mutex(State())
 
-    init(store: ReadingStore, configuration: Configuration = Configuration(), observer: Observer? = nil) {
+    /// Called on the committer's queue when a commit had to shed to fit (for the log and the alarm).
+    private let onQuotaRecovery: (@Sendable (QuotaReport) -> Void)?
+
+    init(store: ReadingStore, configuration: Configuration = Configuration(), observer: Observer? = nil,
+         onQuotaRecovery: (@Sendable (QuotaReport) -> Void)? = nil) {
         self.store = store
         self.configuration = configuration
         self.observer = observer
+        self.onQuotaRecovery = onQuotaRecovery
     }
 
     /// Readings waiting for the next commit.
@@ -117,7 +124,14 @@ final class GroupCommitter: Sendable {
     /// Runs on `queue`, so commits happen one at a time, off Swift's cooperative pool.
     private func commit(_ batch: Batch) {
         guard !batch.readings.isEmpty else { return }
-        let result = Result { () throws(StoreError) in try store.appendSync(batch.readings) }
+        let result = Result { () throws(StoreError) -> ClosedRange<Int64>? in
+            // With a quota, a full store (the byte cap or the disk) sheds by the quota's order
+            // and retries at once, instead of losing this batch until the next quota round.
+            guard let quota = configuration.quota else { return try store.appendSync(batch.readings) }
+            let (sequences, recovery) = try store.appendSync(batch.readings, recoveringWith: quota)
+            if let recovery { onQuotaRecovery?(recovery) }
+            return sequences
+        }
         observer?(batch.readings.count, result)
         for waiter in batch.waiters {
             // The batch's sequences are consecutive and in arrival order: each caller gets its slice.

@@ -36,9 +36,14 @@ extension ReadingStore {
         try await run { db throws(StoreError) in try db.peekRecords(after: try db.cursor(), limit: limit) }
     }
 
-    /// `peekUnsentRecords` after a cursor the caller already read (the sync service).
+    /// `peekUnsentRecords` after a cursor the caller already read (the sync service), protecting
+    /// what it returns from the quota policy until the cursor passes it (see `protectedThrough`).
     func peekRecords(after seq: Int64, limit: Int) async throws(StoreError) -> [BufferRecord] {
-        try await run { db throws(StoreError) in try db.peekRecords(after: seq, limit: limit) }
+        try await run { db throws(StoreError) in
+            let records = try db.peekRecords(after: seq, limit: limit)
+            if let last = records.last?.lastSeq { db.protectedThrough = max(db.protectedThrough, last) }
+            return records
+        }
     }
 
     /// Whether the disk reserve file is currently whole (false after a full-disk recovery that
