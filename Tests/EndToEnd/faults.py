@@ -52,7 +52,9 @@ from plant_stack import BIN, PlantStack, call, free_port  # noqa: E402
 SPEED = 2880.0            # as ground_truth.py: one value step per real second
 KILL_WINDOW_S = 3.0       # a read served this long before its agent was killed may be uncommitted
 BOILER_TAGS = {f.tag for f in plant_module.PROFILE.boiler_fields}
-PG_PORT = 55447
+# The suite's own PostgreSQL server: a free loopback port, so a second run on the same machine (or
+# another test's server) cannot collide with it; FAULTS_PG_PORT pins one.
+PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "0")) or free_port()
 BREAKER_COOLDOWN_S = 5    # the agents' circuit-breaker cooldown in these runs (default 30)
 
 
