@@ -105,6 +105,20 @@ struct AdminConnection: ParsableArguments {
     }
 }
 
+extension AdminConnection {
+    /// GETs `path` and prints it: JSON as sent, or a table of `columns` (a list reply's rows, or
+    /// one object as one row) — the shape of every server-mode list and show command.
+    func show(_ path: String, query: [URLQueryItem] = [], columns: [(String, String)], empty: String,
+              single: Bool = false) throws(Failure) {
+        let (client, format) = try start()
+        let reply = try client.json("GET", path, query: query)
+        AdminOutput.emit(reply, format: format) {
+            AdminOutput.table(single ? [reply as? [String: Any] ?? [:]] : AdminOutput.rows(reply), columns: columns,
+                              empty: empty)
+        }
+    }
+}
+
 /// Path segments are ids and names chosen by people: never let one add a segment or a query.
 func pathSegment(_ text: String, field: String) throws(Failure) -> String {
     let allowed = CharacterSet.urlPathAllowed.subtracting(["/"])

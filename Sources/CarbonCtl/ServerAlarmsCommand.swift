@@ -36,16 +36,12 @@ struct ServerAlarmsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
                 var query: [URLQueryItem] = []
                 for (name, value) in [("site_id", site), ("state", state), ("priority", priority), ("tag", tag),
                                       ("kind", kind), ("limit", limit)] {
                     if let value { query.append(URLQueryItem(name: name, value: value)) }
                 }
-                let reply = try client.json("GET", "/api/v1/alarms", query: query)
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table(AdminOutput.rows(reply), columns: ServerAlarmsCommand.columns, empty: "no alarms")
-                }
+                try connection.show("/api/v1/alarms", query: query, columns: ServerAlarmsCommand.columns, empty: "no alarms")
             }
         }
     }

@@ -32,15 +32,11 @@ struct ServerInventoriesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
                 var query: [URLQueryItem] = []
                 if let organisation { query.append(URLQueryItem(name: "organisation_id", value: organisation)) }
                 if let year { query.append(URLQueryItem(name: "year", value: year)) }
-                let reply = try client.json("GET", "/api/v1/inventories", query: query)
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table(AdminOutput.rows(reply), columns: ServerInventoriesCommand.inventoryColumns,
-                                      empty: "no inventories")
-                }
+                try connection.show("/api/v1/inventories", query: query, columns: ServerInventoriesCommand.inventoryColumns,
+                                    empty: "no inventories")
             }
         }
     }
@@ -81,12 +77,8 @@ struct ServerInventoriesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
-                let reply = try client.json("GET", "/api/v1/inventories/\(try pathSegment(id, field: "id"))")
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table([reply as? [String: Any] ?? [:]], columns: ServerInventoriesCommand.inventoryColumns,
-                                      empty: "")
-                }
+                try connection.show("/api/v1/inventories/\(try pathSegment(id, field: "id"))",
+                                    columns: ServerInventoriesCommand.inventoryColumns, empty: "", single: true)
             }
         }
     }
@@ -98,12 +90,8 @@ struct ServerInventoriesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
-                let reply = try client.json("GET", "/api/v1/inventories/\(try pathSegment(id, field: "id"))/versions")
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table(AdminOutput.rows(reply), columns: ServerInventoriesCommand.versionColumns,
-                                      empty: "no versions yet")
-                }
+                try connection.show("/api/v1/inventories/\(try pathSegment(id, field: "id"))/versions",
+                                    columns: ServerInventoriesCommand.versionColumns, empty: "no versions yet")
             }
         }
     }

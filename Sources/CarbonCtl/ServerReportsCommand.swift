@@ -17,11 +17,7 @@ struct ServerReportsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
-                let reply = try client.json("GET", "/api/v1/reports")
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table(AdminOutput.rows(reply), columns: ServerReportsCommand.columns, empty: "no reports")
-                }
+                try connection.show("/api/v1/reports", columns: ServerReportsCommand.columns, empty: "no reports")
             }
         }
     }
@@ -32,12 +28,8 @@ struct ServerReportsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
-                let reply = try client.json("GET", "/api/v1/report-templates")
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table(AdminOutput.rows(reply), columns: [("ID", "id"), ("NAME", "name"),
-                                                                         ("SOURCE", "source_kind")], empty: "no templates")
-                }
+                try connection.show("/api/v1/report-templates", columns: [("ID", "id"), ("NAME", "name"),
+                                                                          ("SOURCE", "source_kind")], empty: "no templates")
             }
         }
     }
@@ -49,11 +41,8 @@ struct ServerReportsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (client, format) = try connection.start()
-                let reply = try client.json("GET", "/api/v1/reports/\(try pathSegment(id, field: "id"))")
-                AdminOutput.emit(reply, format: format) {
-                    AdminOutput.table([reply as? [String: Any] ?? [:]], columns: ServerReportsCommand.columns, empty: "")
-                }
+                try connection.show("/api/v1/reports/\(try pathSegment(id, field: "id"))",
+                                    columns: ServerReportsCommand.columns, empty: "", single: true)
             }
         }
     }

@@ -179,3 +179,42 @@ struct AggregatorProcess {
         process.waitUntilExit()
     }
 }
+
+/// A real aggregator whose first administrator (password `password`) is logged in through
+/// `carbonctl admin login`: what the server-mode command tests start from.
+final class AdminSession {
+    static let password = "a long enough password 1"
+    let directory: URL
+    let server: AggregatorProcess
+    let tokenFile: String
+    /// The platform's root organisation (printed by bootstrap-admin).
+    let rootID: String
+
+    init(_ label: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let passwordFile = directory.appendingPathComponent("password").path
+        try (Self.password + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let boot = try CommandRun.run("aggregator", ["bootstrap-admin", "--state-dir", directory.path,
+                                                     "--password-file", passwordFile])
+        guard boot.status == 0, let root = boot.stdout.split(separator: "\n").first?.split(separator: " ").last else {
+            throw Failure("bootstrap-admin failed: \(boot.stderr)")
+        }
+        rootID = String(root)
+        server = try AggregatorProcess(stateDirectory: directory.path)
+        tokenFile = directory.appendingPathComponent("config/token").path
+        let login = try CommandRun.run("carbonctl", ["admin", "login", "--server", server.url, "--username", "admin",
+                                                     "--token-file", tokenFile], stdin: Self.password + "\n")
+        guard login.status == 0 else { throw Failure("carbonctl admin login failed: \(login.stderr)") }
+    }
+
+    /// `carbonctl ARGUMENTS --server URL --token-file FILE`.
+    func carbonctl(_ arguments: [String], stdin: String? = nil) throws -> CommandRun {
+        try CommandRun.run("carbonctl", arguments + ["--server", server.url, "--token-file", tokenFile], stdin: stdin)
+    }
+
+    deinit {
+        try? server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

@@ -22,21 +22,8 @@ import Testing
     @Test(.enabled(if: FileManager.default.fileExists(
         atPath: CommandRun.productsDirectory.appendingPathComponent("aggregator").path)))
     func listsAndRefusesAgainstARealAggregator() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("carbonctl-alarms-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let passwordFile = directory.appendingPathComponent("password").path
-        try "a long enough password 1\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
-        let boot = try CommandRun.run("aggregator", ["bootstrap-admin", "--state-dir", directory.path,
-                                                     "--password-file", passwordFile])
-        #expect(boot.status == 0, "\(boot.stderr)")
-        let server = try AggregatorProcess(stateDirectory: directory.path)
-        defer { try? server.stop() }
-        let tokenFile = directory.appendingPathComponent("config/token").path
-        let login = try CommandRun.run("carbonctl", ["admin", "login", "--server", server.url, "--username", "admin",
-                                                     "--token-file", tokenFile], stdin: "a long enough password 1\n")
-        #expect(login.status == 0, "\(login.stderr)")
-        let server_ = ["alarms", "--server", server.url, "--token-file", tokenFile]
+        let session = try AdminSession("carbonctl-alarms")
+        let server_ = ["alarms", "--server", session.server.url, "--token-file", session.tokenFile]
         let list = try CommandRun.run("carbonctl", server_ + ["list"])
         #expect(list.status == 0 && list.stdout == "no alarms\n", "\(list.stdout) \(list.stderr)")
         let json = try CommandRun.run("carbonctl", server_ + ["list", "--format", "json"])

@@ -15,23 +15,9 @@ import Testing
     @Test(.enabled(if: FileManager.default.fileExists(
         atPath: CommandRun.productsDirectory.appendingPathComponent("aggregator").path)))
     func calculatesAnInventoryAndFetchesItsReport() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("carbonctl-inv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let passwordFile = directory.appendingPathComponent("password").path
-        try "a long enough password 1\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
-        let boot = try CommandRun.run("aggregator", ["bootstrap-admin", "--state-dir", directory.path,
-                                                     "--password-file", passwordFile])
-        #expect(boot.status == 0, "\(boot.stderr)")
-        let server = try AggregatorProcess(stateDirectory: directory.path)
-        defer { try? server.stop() }
-        let tokenFile = directory.appendingPathComponent("config/token").path
-        let login = try CommandRun.run("carbonctl", ["admin", "login", "--server", server.url, "--username", "admin",
-                                                     "--token-file", tokenFile], stdin: "a long enough password 1\n")
-        #expect(login.status == 0, "\(login.stderr)")
-        let connection = ["--server", server.url, "--token-file", tokenFile, "--format", "json"]
-        let orgs = try CommandRun.run("carbonctl", ["admin", "orgs", "list"] + connection)
-        let root = try #require((json(orgs.stdout) as? [[String: Any]])?.first?["id"] as? String, "\(orgs.stdout)")
+        let session = try AdminSession("carbonctl-inv")
+        let directory = session.directory, root = session.rootID
+        let connection = ["--server", session.server.url, "--token-file", session.tokenFile, "--format", "json"]
 
         let created = try CommandRun.run("carbonctl", ["inventories", "create", "--organisation", root, "--name", "Plant A",
                                                        "--year", "2024", "--file", Self.example] + connection)
@@ -44,8 +30,8 @@ import Testing
         #expect(reply["created"] as? Bool == true && version["number"] as? Int == 1)
         #expect(version["total_tco2e"] as? String == localTotal && localTotal != nil, "\(version["total_tco2e"] ?? "-")")
 
-        let table = try CommandRun.run("carbonctl", ["inventories", "version", inventory, "1", "--server", server.url,
-                                                     "--token-file", tokenFile])
+        let table = try CommandRun.run("carbonctl", ["inventories", "version", inventory, "1", "--server", session.server.url,
+                                                     "--token-file", session.tokenFile])
         #expect(table.status == 0 && table.stdout.hasPrefix("version 1: \(localTotal ?? "?") tCO2e")
                 && table.stdout.contains("boiler"), "\(table.stdout)\(table.stderr)")
         let again = try CommandRun.run("carbonctl", ["inventories", "calculate", inventory] + connection)
@@ -60,13 +46,13 @@ import Testing
         let reportID = try #require((json(report.stdout) as? [String: Any])?["id"] as? String, "\(report.stderr)")
         let html = directory.appendingPathComponent("report.html").path
         let fetched = try CommandRun.run("carbonctl", ["reports", "get", reportID, "--as", "html", "--output", html,
-                                                       "--server", server.url, "--token-file", tokenFile])
+                                                       "--server", session.server.url, "--token-file", session.tokenFile])
         #expect(fetched.status == 0, "\(fetched.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains(localTotal ?? "?") && page.contains("Plant A 2024"))
 
         let bad = try CommandRun.run("carbonctl", ["reports", "get", reportID, "--as", "docx", "--output", html,
-                                                   "--server", server.url, "--token-file", tokenFile])
+                                                   "--server", session.server.url, "--token-file", session.tokenFile])
         #expect(bad.status == 2 && bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("--as"))
     }
 }

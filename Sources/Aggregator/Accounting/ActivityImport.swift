@@ -60,7 +60,7 @@ extension InventoryService {
         }
         let manual = Set(inventory.sources.compactMap { $0["id"]?.string })
         var rejected: [ActivityImportReport.Rejected] = []
-        var quantities: [String: [JSONAny]] = [:]
+        var quantities: [String: [JSONValue]] = [:]
         for (index, row) in rows.rows.enumerated() {
             let number = index + 1
             guard let source = row.sourceID, !source.isEmpty else {
@@ -82,9 +82,9 @@ extension InventoryService {
             } catch {
                 rejected.append(.init(row: number, field: error.field ?? "value", reason: error.message)); continue
             }
-            quantities[source, default: []].append(JSONAny.quantity(value, unit))
+            quantities[source, default: []].append(JSONValue.quantity(value, unit))
         }
-        let sources = inventory.sources.map { source -> JSONAny in
+        let sources = inventory.sources.map { source -> JSONValue in
             guard var object = source.object, let id = object["id"]?.string, let list = quantities[id] else { return source }
             object["quantity"] = nil
             object["quantities"] = nil

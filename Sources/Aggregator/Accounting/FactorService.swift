@@ -14,12 +14,8 @@ struct FactorService: Sendable {
 
     func list(_ parameters: [(String, String)], scope: AccessScope) async throws -> [FactorView] {
         var values: [String: String] = [:]
-        for (key, value) in parameters {
-            guard Self.queryKeys.contains(key) else {
-                throw APIError.invalidField(key, "unknown parameter '\(key)'; accepted: \(Self.queryKeys.joined(separator: ", "))")
-            }
-            values[key] = value
-        }
+        // The route declares `queryKeys`: the route table has refused any other parameter.
+        for (key, value) in parameters { values[key] = value }
         var year: Int?
         if let text = values["year"] {
             guard let parsed = Int(text), (1900...2200).contains(parsed) else {
@@ -55,7 +51,7 @@ struct FactorService: Sendable {
         do { try scope.require(.factorsCreate, on: organisation, what: "organisation") } catch let error as APIError
             where error.code == "not_found" { throw APIError.unknownReference("organisation_id", "organisation") }
         let principal = try context.requirePrincipal()
-        let record = String(decoding: try JSONAny.from(body.factor).canonical(), as: UTF8.self)
+        let record = String(decoding: try JSONValue.from(body.factor).canonical(), as: UTF8.self)
         let id = SecretToken.newID(), now = clock.micros, auditor = self.auditor
         try await database.write { connection in
             guard try connection.first("SELECT id FROM organisation_factors WHERE organisation_id = $1 AND factor_id = $2",

@@ -16,7 +16,7 @@ struct InventoryCalculationService: Sendable {
     struct Prepared: Sendable {
         let run: InventoryRun
         let resolution: InventoryResolution
-        let monthly: JSONAny
+        let monthly: JSONValue
     }
 
     func prepare(_ inventory: Inventory, monthly withMonths: Bool) async throws -> Prepared {
@@ -39,14 +39,14 @@ struct InventoryCalculationService: Sendable {
         let inventory = try await inventories.get(id, scope: scope, permission: .inventoriesCalculate)
         let prepared = try await prepare(inventory, monthly: true)
         let run = prepared.run
-        let result = JSONAny.object([
-            "report": try JSONAny.from(run.report),
+        let result = JSONValue.object([
+            "report": try JSONValue.from(run.report),
             "breakdown": run.breakdown(sites: prepared.resolution.sites, organisationID: inventory.organisationID),
-            "coverage": try JSONAny.from(prepared.resolution.coverage),
+            "coverage": try JSONValue.from(prepared.resolution.coverage),
             "monthly": prepared.monthly,
         ])
         let inputsText = String(decoding: try run.input.canonical(), as: UTF8.self)
-        let factorsText = String(decoding: try JSONAny.from(run.factors).canonical(), as: UTF8.self)
+        let factorsText = String(decoding: try JSONValue.from(run.factors).canonical(), as: UTF8.self)
         let resultText = String(decoding: try result.canonical(), as: UTF8.self)
         let principal = try context.requirePrincipal()
         let now = clock.micros, auditor = self.auditor, inventoryID = inventory.id
@@ -145,8 +145,8 @@ struct InventoryCalculationService: Sendable {
                 """, .text(inventory.organisationID), .integer(Int64(inventory.reportingYear - 1)))
             return InventoryVersionDetail(
                 summary: summary, stale: currentHash != summary.inputHash,
-                inputs: try JSONAny.parse(try row.text("inputs")), factors: try JSONAny.parse(try row.text("factors")),
-                result: try JSONAny.parse(try row.text("result")),
+                inputs: try JSONValue.parse(try row.text("inputs")), factors: try JSONValue.parse(try row.text("factors")),
+                result: try JSONValue.parse(try row.text("result")),
                 yearOnYear: try previous.map { YearOnYear(previous: try InventoryVersionSummary(row: $0), current: summary.total) })
         }
     }

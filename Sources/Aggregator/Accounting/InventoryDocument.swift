@@ -6,12 +6,12 @@ import HTTPTypes
 /// inventory's draft and its resolved telemetry, and CarbonCore's decoding errors as API errors
 /// that name the field.
 enum InventoryDocument {
-    static func make(organisation: String, period: ReportingPeriod, gwp: String?, sources: [JSONAny],
-                     production: [JSONAny]) -> JSONAny {
-        var object: [String: JSONAny] = [
+    static func make(organisation: String, period: ReportingPeriod, gwp: String?, sources: [JSONValue],
+                     production: [JSONValue]) -> JSONValue {
+        var object: [String: JSONValue] = [
             "organisation": .string(organisation),
             "period": .object(["from": .string(period.from), "to": .string(period.to)]),
-            "year": .number(Double(period.year)),
+            "year": .integer(Int64(period.year)),
             "sources": .array(sources),
         ]
         if let gwp { object["gwp"] = .string(gwp) }
@@ -19,7 +19,7 @@ enum InventoryDocument {
         return .object(object)
     }
 
-    static func decode(_ document: JSONAny) throws -> InventoryInput {
+    static func decode(_ document: JSONValue) throws -> InventoryInput {
         do {
             return try InputDecoding.decode(InventoryInput.self, from: try document.canonical())
         } catch let error as CalculationError {
@@ -29,7 +29,7 @@ enum InventoryDocument {
 
     /// Decodes draft sources (and production) as CarbonCore will, without calculating: a typo in
     /// a unit or a number written as a JSON number is refused when it is entered.
-    static func check(sources: [JSONAny], production: [JSONAny] = [], gwp: String? = nil, field: String,
+    static func check(sources: [JSONValue], production: [JSONValue] = [], gwp: String? = nil, field: String,
                       index: Bool) throws {
         let document = make(organisation: "check", period: ReportingPeriod(from: "2024-01-01", to: "2024-12-31", year: 2024),
                             gwp: gwp, sources: sources, production: production)
@@ -68,8 +68,8 @@ struct Inventory: Encodable, Sendable {
     let reportingYear: Int
     let period: Period
     let gwp: String?
-    let sources: [JSONAny]
-    let production: [JSONAny]
+    let sources: [JSONValue]
+    let production: [JSONValue]
     let latestVersion: Int?
     let approvedVersion: Int?
     let createdAt: String
@@ -110,8 +110,8 @@ struct Inventory: Encodable, Sendable {
         reportingYear = Int(try row.int64("reporting_year"))
         period = Period(from: try row.text("period_from"), to: try row.text("period_to"))
         gwp = try row.optionalText("gwp")
-        sources = (try? JSONAny.parse(try row.text("sources")).array) ?? []
-        production = (try? JSONAny.parse(try row.text("production")).array) ?? []
+        sources = (try? JSONValue.parse(try row.text("sources")).array) ?? []
+        production = (try? JSONValue.parse(try row.text("production")).array) ?? []
         latestVersion = try row.optionalInt64("latest_version").map(Int.init)
         approvedVersion = try row.optionalInt64("approved_version").map(Int.init)
         createdAt = ServiceClock.iso(try row.int64("created_at"))
@@ -129,8 +129,8 @@ struct InventoryCreate: RequestBody {
     let reportingYear: Int?
     let period: Inventory.Period?
     let gwp: String?
-    let sources: [JSONAny]?
-    let production: [JSONAny]?
+    let sources: [JSONValue]?
+    let production: [JSONValue]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, period, gwp, sources, production
@@ -150,8 +150,8 @@ struct InventoryUpdate: RequestBody {
     let reportingYear: Int?
     let period: Inventory.Period?
     let gwp: String?
-    let sources: [JSONAny]?
-    let production: [JSONAny]?
+    let sources: [JSONValue]?
+    let production: [JSONValue]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, period, gwp, sources, production

@@ -35,8 +35,8 @@ struct InventoryReportView {
     let inventory: Inventory
     let detail: InventoryVersionDetail
 
-    var report: JSONAny { detail.result["report"] ?? .null }
-    var breakdown: JSONAny { detail.result["breakdown"] ?? .null }
+    var report: JSONValue { detail.result["report"] ?? .null }
+    var breakdown: JSONValue { detail.result["breakdown"] ?? .null }
 
     struct Row {
         let id: String
@@ -80,7 +80,7 @@ struct InventoryReportView {
     static let scopeLabels = ["scope_1": "范围一 Scope 1 (direct)", "scope_2": "范围二 Scope 2 (energy indirect)"]
 
     var rows: [Row] {
-        let inputs = Dictionary((detail.inputs["sources"]?.array ?? []).compactMap { source -> (String, JSONAny)? in
+        let inputs = Dictionary((detail.inputs["sources"]?.array ?? []).compactMap { source -> (String, JSONValue)? in
             source["id"]?.string.map { ($0, source) }
         }, uniquingKeysWith: { first, _ in first })
         return (report["sources"]?.array ?? []).map { source in
@@ -98,7 +98,7 @@ struct InventoryReportView {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONAny?) -> T where T: ExpressibleByArrayLiteral {
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue?) -> T where T: ExpressibleByArrayLiteral {
         guard let value, let data = try? value.canonical(), let decoded = try? JSONDecoder().decode(T.self, from: data)
         else { return [] }
         return decoded

@@ -31,7 +31,7 @@ struct InventoryResolution: Sendable {
         }
     }
 
-    var document: JSONAny
+    var document: JSONValue
     var coverage: [Coverage] = []
     /// Source id → (site id, share weight): which site a telemetry-fed source's emissions belong to.
     var sites: [String: [(site: String, weight: Decimal)]] = [:]
@@ -61,8 +61,8 @@ struct InventoryResolution: Sendable {
                         manual: Bool = true, on connection: any SQLConnection) throws -> InventoryResolution {
         var resolved = InventoryResolution(document: .null)
         var order: [String] = []
-        var templates: [String: [String: JSONAny]] = [:]
-        var quantities: [String: [JSONAny]] = [:]
+        var templates: [String: [String: JSONValue]] = [:]
+        var quantities: [String: [JSONValue]] = [:]
         for entry in mappings where entry.mapping.kind == "activity" {
             let mapping = entry.mapping
             guard let seriesID = mapping.seriesID, let unit = mapping.unit else { continue }
@@ -74,12 +74,12 @@ struct InventoryResolution: Sendable {
                 order.append(mapping.sourceID)
                 templates[mapping.sourceID] = mapping.source.object ?? [:]
             }
-            quantities[mapping.sourceID, default: []].append(JSONAny.quantity(DecimalText.plain(value), unit))
+            quantities[mapping.sourceID, default: []].append(JSONValue.quantity(DecimalText.plain(value), unit))
             resolved.sites[mapping.sourceID, default: []].append((entry.siteID, value))
             resolved.coverage.append(coverage(mapping, seriesID: seriesID, site: entry.siteID, activity: activity,
                                               quantity: DecimalText.plain(value) + " " + unit))
         }
-        var sources: [JSONAny] = order.map { id in
+        var sources: [JSONValue] = order.map { id in
             var object = templates[id] ?? [:]
             let list = quantities[id] ?? []
             if list.count == 1 { object["quantity"] = list[0] } else { object["quantities"] = .array(list) }

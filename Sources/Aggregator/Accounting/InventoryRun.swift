@@ -6,14 +6,14 @@ import Foundation
 /// report with formula trails, the factors used, the breakdowns (scope, source, gas, site,
 /// structure) and the hash of inputs and factors that decides whether a recalculation is new.
 struct InventoryRun: Sendable {
-    let input: JSONAny
+    let input: JSONValue
     let factors: [FactorUse]
     let total: Decimal
     let hash: String
     let result: InventoryResult
     let report: InventoryReport
 
-    static func calculate(_ document: JSONAny, library: FactorLibrary) throws -> InventoryRun {
+    static func calculate(_ document: JSONValue, library: FactorLibrary) throws -> InventoryRun {
         let input = try InventoryDocument.decode(document)
         let result: InventoryResult
         do { result = try InventoryCalculator(library: library).calculate(input) } catch {
@@ -26,7 +26,7 @@ struct InventoryRun: Sendable {
         }
         var digest = Crypto.SHA256()
         digest.update(data: try document.canonical())
-        digest.update(data: try JSONAny.from(factors).canonical())
+        digest.update(data: try JSONValue.from(factors).canonical())
         let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
         return InventoryRun(input: document, factors: factors, total: result.total, hash: hash, result: result,
                             report: report)
@@ -42,9 +42,9 @@ struct InventoryRun: Sendable {
     }
 
     /// The breakdowns a result page shows, rounded once from unrounded figures.
-    func breakdown(sites: [String: [(site: String, weight: Decimal)]], organisationID: String) -> JSONAny {
-        func co2e(_ value: Decimal) -> JSONAny { .string(DecimalText.format(value, places: InventoryReport.co2ePlaces)) }
-        var scopes: [String: Decimal] = [:], bySite: [String: Decimal] = [:], bySource: [String: JSONAny] = [:]
+    func breakdown(sites: [String: [(site: String, weight: Decimal)]], organisationID: String) -> JSONValue {
+        func co2e(_ value: Decimal) -> JSONValue { .string(DecimalText.format(value, places: InventoryReport.co2ePlaces)) }
+        var scopes: [String: Decimal] = [:], bySite: [String: Decimal] = [:], bySource: [String: JSONValue] = [:]
         for source in result.sources {
             let contribution = source.contribution
             scopes[Self.scope(of: source.kind), default: 0] += contribution
@@ -57,7 +57,7 @@ struct InventoryRun: Sendable {
                 bySite[owner.site, default: 0] += contribution * share
             }
         }
-        var structure: [String: JSONAny] = [:]
+        var structure: [String: JSONValue] = [:]
         if result.total != 0 {
             for (kind, value) in result.byKind {
                 structure[kind.rawValue] = .string(DecimalText.format(value / result.total * 100, places: 3))

@@ -99,8 +99,8 @@ struct InventoryService: Sendable {
         }
     }
 
-    static func text(_ values: [JSONAny]) throws -> String {
-        String(decoding: try JSONAny.array(values).canonical(), as: UTF8.self)
+    static func text(_ values: [JSONValue]) throws -> String {
+        String(decoding: try JSONValue.array(values).canonical(), as: UTF8.self)
     }
 
     func load(_ id: String) async throws -> Inventory {

@@ -86,9 +86,9 @@ struct InventoryVersionDetail: Encodable, Sendable {
     let summary: InventoryVersionSummary
     /// True when the telemetry or factors now available would calculate a different version.
     let stale: Bool
-    let inputs: JSONAny
-    let factors: JSONAny
-    let result: JSONAny
+    let inputs: JSONValue
+    let factors: JSONValue
+    let result: JSONValue
     let yearOnYear: YearOnYear?
 
     enum CodingKeys: String, CodingKey { case stale, inputs, factors, result, yearOnYear = "year_on_year" }

@@ -80,7 +80,7 @@ struct MappingService: Sendable {
             values = ["kind": .text("activity"), "series": .integer(seriesID), "aggregation": .text(aggregation),
                       "unit": .text(unit), "conversion": SQLValue(conversion.map(DecimalText.plain))]
         }
-        let templateText = String(decoding: try JSONAny.object(stored).canonical(), as: UTF8.self)
+        let templateText = String(decoding: try JSONValue.object(stored).canonical(), as: UTF8.self)
         let id = SecretToken.newID(), now = clock.micros, auditor = self.auditor, columns = values
         return try await database.write { connection in
             try connection.execute(

@@ -10,7 +10,7 @@ enum MeasurementMapping {
     static let analyserKeys = ["concentration_basis", "flow_basis", "moisture"]
 
     static func source(_ entry: InventoryResolution.MappedSeries, range: Range<Int64>, nowMs: Int64,
-                       on connection: any SQLConnection) throws -> (JSONAny, [InventoryResolution.Coverage]) {
+                       on connection: any SQLConnection) throws -> (JSONValue, [InventoryResolution.Coverage]) {
         let mapping = entry.mapping
         guard let concentrationID = mapping.concentrationSeriesID, let flowID = mapping.flowSeriesID else {
             return (mapping.source, [])
@@ -32,11 +32,11 @@ enum MeasurementMapping {
         let concentration = try means(concentrationID, start..<end, on: connection)
         let flow = try means(flowID, start..<end, on: connection)
 
-        var hours: [JSONAny] = []
+        var hours: [JSONValue] = []
         var time = start
         while time < end {
             if let c = concentration[time], let f = flow[time] {
-                var record: [String: JSONAny] = [
+                var record: [String: JSONValue] = [
                     "hour": .string(hourText(time)), "validity": .string("valid"),
                     "concentration": .object(["value": .string(DecimalText.plain(c)),
                                               "unit": .string(unitOf[concentrationID] ?? "ppm"),

@@ -17,7 +17,7 @@ struct TagMapping: Encodable, Sendable {
     let conversion: String?
     let concentrationSeriesID: Int64?
     let flowSeriesID: Int64?
-    let source: JSONAny
+    let source: JSONValue
     let createdAt: String
     let organisation: OrganisationRef
 
@@ -50,7 +50,7 @@ struct TagMapping: Encodable, Sendable {
         conversion = try row.optionalText("conversion")
         concentrationSeriesID = try row.optionalInt64("concentration_series_id")
         flowSeriesID = try row.optionalInt64("flow_series_id")
-        source = (try? JSONAny.parse(try row.text("template"))) ?? .object([:])
+        source = (try? JSONValue.parse(try row.text("template"))) ?? .object([:])
         createdAt = ServiceClock.iso(try row.int64("created_at"))
         organisation = OrganisationRef(
             id: organisationID, path: try OrganisationPath(text: try row.text("path")),
@@ -60,7 +60,7 @@ struct TagMapping: Encodable, Sendable {
 
 struct TagMappingCreate: RequestBody {
     let organisationID: String
-    let source: JSONAny
+    let source: JSONValue
     let seriesID: Int64?
     let aggregation: String?
     let unit: String?
@@ -95,7 +95,7 @@ enum TagMappingValidation {
     /// Keys a template may not carry: the mapping supplies them from telemetry.
     static let supplied = ["quantity", "quantities", "period", "hours"]
 
-    static func template(_ source: JSONAny, cems: Bool) throws -> (id: String, object: [String: JSONAny]) {
+    static func template(_ source: JSONValue, cems: Bool) throws -> (id: String, object: [String: JSONValue]) {
         guard var object = source.object else { throw APIError.invalidField("source", "'source' must be an object") }
         guard let id = object["id"]?.string, (1...100).contains(id.count) else {
             throw APIError.invalidField("source.id", "'source.id' is a string of 1 to 100 characters")
@@ -118,7 +118,7 @@ enum TagMappingValidation {
             probe["period"] = .object(["from": .string("2024-01-01T00:00:00Z"), "to": .string("2024-01-01T00:00:00Z")])
             probe["hours"] = .array([])
         } else {
-            probe["quantity"] = JSONAny.quantity("1", "t")
+            probe["quantity"] = JSONValue.quantity("1", "t")
         }
         try InventoryDocument.check(sources: [.object(probe)], field: "source", index: false)
         return (id, object)

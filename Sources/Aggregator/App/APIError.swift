@@ -1,3 +1,4 @@
+import CarbonCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -90,4 +91,13 @@ struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
 
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-ID")!
+}
+
+extension APIError {
+    /// A decimal string of a request, or a 422 naming `field` (numbers travel as strings).
+    static func decimal(_ text: String, field: String) throws -> Decimal {
+        do { return try DecimalText.parse(text) } catch {
+            throw APIError.invalidField(field, "'\(field)' must be a decimal string such as \"12.5\"")
+        }
+    }
 }

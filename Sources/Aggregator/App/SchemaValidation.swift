@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// The route table's schemas enforced, not only documented: every JSON body and declared query
 /// parameter is checked against what /openapi.json promises before the handler runs, so a value
@@ -13,22 +14,6 @@ enum SchemaValidation {
     static let bodyLimit = 8 * 1024 * 1024
     static let validatedSize = JSONBody.defaultLimit
 
-    /// A parsed JSON value that keeps integers apart from booleans and fractions.
-    indirect enum Value: Decodable {
-        case null, bool(Bool), integer(Int64), number(Double), string(String), array([Value]), object([String: Value])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-            else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-            else if let value = try? container.decode(Double.self) { self = .number(value) }
-            else if let value = try? container.decode(String.self) { self = .string(value) }
-            else if let value = try? container.decode([Value].self) { self = .array(value) }
-            else { self = .object(try container.decode([String: Value].self)) }
-        }
-    }
-
     /// Checks the JSON body of `request` against `schema` when it is JSON (CSV and other declared
     /// media types are the handler's). Returns the request with its body collected, for the handler.
     static func checkBody(_ request: Request, schema: JSONSchema, limit: Int?) async throws -> Request {
@@ -38,7 +23,7 @@ enum SchemaValidation {
         let buffer = try await JSONBody.collect(request, limit: limit ?? bodyLimit)
         request.body = .init(buffer: buffer)
         guard buffer.readableBytes > 0, limit != nil || buffer.readableBytes <= validatedSize,
-              let value = try? JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+              let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         else { return request }  // empty or not JSON: the handler's decoder words that error
         if let (field, message) = violation(value, schema, at: "") {
             throw APIError(.unprocessableContent, "invalid_field", message, field: field.isEmpty ? nil : field)
@@ -51,8 +36,8 @@ enum SchemaValidation {
         for (key, value) in request.uri.queryParameters {
             guard let parameter = declared.first(where: { $0.name == String(key) }) else { continue }
             let text = String(value)
-            let parsed: Value = switch parameter.schema {
-            case .integer: Int64(text).map(Value.integer) ?? .string(text)
+            let parsed: JSONValue = switch parameter.schema {
+            case .integer: Int64(text).map(JSONValue.integer) ?? .string(text)
             case .boolean: text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
             default: .string(text)
             }
@@ -63,7 +48,7 @@ enum SchemaValidation {
     }
 
     /// The first place `value` breaks `schema`: (field path, message), or nil.
-    static func violation(_ value: Value, _ schema: JSONSchema, at path: String) -> (String, String)? {
+    static func violation(_ value: JSONValue, _ schema: JSONSchema, at path: String) -> (String, String)? {
         let name = path.isEmpty ? "the body" : path
         switch (schema, value) {
         case (.any, _), (.ref, _), (.null, .null), (.nullable, .null), (.boolean, .bool):
@@ -103,7 +88,7 @@ enum SchemaValidation {
                 return (path, "\(name) must be one of: " + values.prefix(20).joined(separator: ", ")
                         + (values.count > 20 ? ", …" : ""))
             }
-            if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
+            if let pattern, !matches(text, pattern) {
                 return (path, "\(name) must match \(pattern)")
             }
             return nil
@@ -114,6 +99,21 @@ enum SchemaValidation {
         default:
             return (path, "\(name) must be \(describe(schema))")
         }
+    }
+
+    /// Compiled once per pattern: a body can carry thousands of decimal strings, and compiling the
+    /// expression for each was most of the check's time.
+    private static let expressions = Mutex<[String: NSRegularExpression]>([:])
+
+    private static func matches(_ text: String, _ pattern: String) -> Bool {
+        let expression = expressions.withLock { cache -> NSRegularExpression? in
+            if let known = cache[pattern] { return known }
+            let compiled = try? NSRegularExpression(pattern: pattern)
+            cache[pattern] = compiled
+            return compiled
+        }
+        guard let expression else { return true }  // our own patterns compile; never refuse on our error
+        return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

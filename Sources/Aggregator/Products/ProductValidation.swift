@@ -39,10 +39,7 @@ enum ProductValidation {
 
     /// A decimal string; `positive` refuses zero too.
     static func decimal(_ value: String, field: String, positive: Bool = false) throws -> Decimal {
-        let number: Decimal
-        do { number = try DecimalText.parse(value) } catch {
-            throw APIError.invalidField(field, "'\(field)' must be a decimal string such as \"0.80\"")
-        }
+        let number = try APIError.decimal(value, field: field)
         guard positive ? number > 0 : number >= 0 else {
             throw APIError.invalidField(field, "'\(field)' must be \(positive ? "greater than zero" : "zero or more")")
         }

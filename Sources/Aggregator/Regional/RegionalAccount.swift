@@ -7,7 +7,7 @@ struct RegionalAccount: Encodable, Sendable {
     let id: String
     let organisationID: String
     let name: String
-    let model: JSONAny
+    let model: JSONValue
     let latestVersion: Int?
     let createdAt: String
     let updatedAt: String
@@ -34,7 +34,7 @@ struct RegionalAccount: Encodable, Sendable {
         id = try row.text("id")
         organisationID = try row.text("organisation_id")
         name = try row.text("name")
-        model = try JSONAny.parse(try row.text("model"))
+        model = try JSONValue.parse(try row.text("model"))
         latestVersion = try row.optionalInt64("latest_version").map(Int.init)
         createdAt = ServiceClock.iso(try row.int64("created_at"))
         updatedAt = ServiceClock.iso(try row.int64("updated_at"))
@@ -45,7 +45,7 @@ struct RegionalAccount: Encodable, Sendable {
 struct RegionalAccountCreate: RequestBody {
     let organisationID: String
     let name: String
-    let model: JSONAny
+    let model: JSONValue
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model
@@ -66,8 +66,8 @@ struct RegionalVersion: Encodable, Sendable {
     let inputHash: String
     let calculatedBy: String
     let calculatedAt: String
-    let model: JSONAny?
-    let result: JSONAny?
+    let model: JSONValue?
+    let result: JSONValue?
     /// Only in the reply to POST …/calculate: false when the model matched the latest version.
     var created: Bool? = nil
 
@@ -95,7 +95,7 @@ struct RegionalVersion: Encodable, Sendable {
         inputHash = try row.text("input_hash")
         calculatedBy = try row.text("calculated_by")
         calculatedAt = ServiceClock.iso(try row.int64("calculated_at"))
-        model = full ? try JSONAny.parse(try row.text("model")) : nil
-        result = full ? try JSONAny.parse(try row.text("result")) : nil
+        model = full ? try JSONValue.parse(try row.text("model")) : nil
+        result = full ? try JSONValue.parse(try row.text("result")) : nil
     }
 }

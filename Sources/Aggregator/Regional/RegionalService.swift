@@ -58,14 +58,14 @@ struct RegionalService: Sendable {
 
     /// Decodes and calculates a model with the organisation's factor library (the shipped one with
     /// the organisation's own factors over it), as inventories are.
-    func run(_ model: JSONAny, organisation: OrganisationRef) async throws -> JSONAny {
+    func run(_ model: JSONValue, organisation: OrganisationRef) async throws -> JSONValue {
         guard model.object != nil else { throw APIError.invalidField("model", "'model' is a regional model object") }
         let data = try model.canonical()
         let library = try await database.read { try AccountingFactors.library(for: organisation, on: $0) }
         do {
             let decoded = try RegionalModel.decode(json: data)
             let result = try RegionalAccounting.calculate(decoded, factors: library)
-            return try JSONAny.parse(String(decoding: try result.encodedJSON(), as: UTF8.self))
+            return try JSONValue.parse(String(decoding: try result.encodedJSON(), as: UTF8.self))
         } catch let error as CalculationError {
             let field = error.field.map { $0.isEmpty ? "model" : "model.\($0)" } ?? "model"
             throw APIError(.unprocessableContent, error.code == .noFactor || error.code == .ambiguousFactor

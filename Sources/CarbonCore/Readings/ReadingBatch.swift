@@ -265,14 +265,6 @@ public struct ReadingBatch: Codable, Hashable, Sendable {
         if let fast = bytes.withUTF8({ DecimalText.parsePlain(UnsafeRawBufferPointer($0)) }) { return (fast.value, fast.text) }
         do { return (try DecimalText.parse(text), nil) } catch { throw error.at(InputDecoding.path(c.codingPath + [key]) ?? key.stringValue) }
     }
-
-    static func decimal<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Decimal {
-        let text: String
-        do { text = try c.decode(String.self, forKey: key) } catch DecodingError.typeMismatch {
-            throw CalculationError(.invalidNumber, "write decimal values as strings", field: InputDecoding.path(c.codingPath + [key]))
-        }
-        do { return try DecimalText.parse(text) } catch { throw error.at(InputDecoding.path(c.codingPath + [key]) ?? key.stringValue) }
-    }
 }
 
 /// The aggregator's answer to a batch: the outcome for this batch's range (identical on every

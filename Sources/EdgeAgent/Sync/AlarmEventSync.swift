@@ -95,7 +95,7 @@ final class AlarmEventSync: Sendable {
             return .refused(SyncError(.buildBatch, "encoding alarm events: \(error)"))
         }
         let token: String
-        do { token = try readToken() } catch { return .retry(error, retryAfter: nil) }
+        do { token = try configuration.readToken() } catch { return .retry(error, retryAfter: nil) }
         var lastError = SyncError(.transport, "no endpoint answered")
         var retryAfter: Duration?
         for endpoint in configuration.endpoints where !isStopped {
@@ -146,25 +146,9 @@ final class AlarmEventSync: Sendable {
         return AlarmEventBatch.Event(id: stored.id, transition: transition, shelvedUntil: until)
     }
 
-    private func readToken() throws(SyncError) -> String {
-        let text: String
-        do { text = try String(contentsOfFile: configuration.tokenFile, encoding: .utf8) } catch {
-            throw SyncError(.token, "cannot read the token file \(configuration.tokenFile): \(error.localizedDescription)")
-        }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, !token.contains(where: \.isNewline) else {
-            throw SyncError(.token, "the token file \(configuration.tokenFile) must hold one non-empty line")
-        }
-        return token
-    }
-
     private func record(_ error: SyncError) { state.withLock { $0.status.lastError = error.description } }
 
     private func pause(_ duration: Duration) async {
-        let clock = ContinuousClock()
-        let deadline = clock.now + duration
-        while !isStopped, clock.now < deadline {
-            try? await Task.sleep(for: min(deadline - clock.now, .milliseconds(50)))
-        }
+        await SyncService.pause(duration) { self.isStopped }
     }
 }

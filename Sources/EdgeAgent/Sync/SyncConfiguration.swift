@@ -48,3 +48,18 @@ struct SyncConfiguration: Sendable {
         endpoint.appendingPathComponent("api/v1/ingest/batches")
     }
 }
+
+extension SyncConfiguration {
+    /// The agent's credential, read at each request so a rotated token is used without a restart.
+    func readToken() throws(SyncError) -> String {
+        let text: String
+        do { text = try String(contentsOfFile: tokenFile, encoding: .utf8) } catch {
+            throw SyncError(.token, "cannot read the token file \(tokenFile): \(error.localizedDescription)")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty, !token.contains(where: \.isNewline) else {
+            throw SyncError(.token, "the token file \(tokenFile) must hold one non-empty line")
+        }
+        return token
+    }
+}

@@ -14,7 +14,7 @@ extension SyncService {
     /// One round: the endpoints in the policy's order, skipping open breakers, until one answers.
     func deliver(_ batch: ReadingBatch, body: Data, turn: Int) async -> Outcome {
         let token: String
-        do { token = try readToken() } catch { return .retry(error, retryAfter: nil, wait: .zero) }
+        do { token = try configuration.readToken() } catch { return .retry(error, retryAfter: nil, wait: .zero) }
         let order = configuration.policy.order(endpoints: endpointNames, agentID: configuration.agentID, turn: turn, random: random())
         var lastError: SyncError?
         var retryAfter: Duration?
@@ -55,18 +55,6 @@ extension SyncService {
             state.status.breakers[endpointNames[index]] = state.breakers[index].state
             if !success { state.status.failedAttempts += 1 }
         }
-    }
-
-    func readToken() throws(SyncError) -> String {
-        let text: String
-        do { text = try String(contentsOfFile: configuration.tokenFile, encoding: .utf8) } catch {
-            throw SyncError(.token, "cannot read the token file \(configuration.tokenFile): \(error.localizedDescription)")
-        }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, !token.contains(where: \.isNewline) else {
-            throw SyncError(.token, "the token file \(configuration.tokenFile) must hold one non-empty line")
-        }
-        return token
     }
 
     /// The reply, if it is one for exactly this batch: a reply for another range or content

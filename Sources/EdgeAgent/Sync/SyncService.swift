@@ -259,11 +259,16 @@ final class SyncService: Sendable {
 
     /// Sleeps up to `duration`, in short steps so `stop()` is seen promptly.
     func pause(_ duration: Duration) async {
+        await Self.pause(duration) { self.isStopped }
+    }
+
+    /// Sleeps `duration` in 50 ms steps, returning early once `stopped` holds (the reading and the
+    /// alarm sync both stop within a step of `stop()`).
+    static func pause(_ duration: Duration, stopped: () -> Bool) async {
         let clock = ContinuousClock()
         let deadline = clock.now + duration
-        while !isStopped, clock.now < deadline {
-            let step = min(deadline - clock.now, .milliseconds(50))
-            try? await Task.sleep(for: step)
+        while !stopped(), clock.now < deadline {
+            try? await Task.sleep(for: min(deadline - clock.now, .milliseconds(50)))
         }
     }
 }

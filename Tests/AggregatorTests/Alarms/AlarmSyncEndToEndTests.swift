@@ -8,81 +8,22 @@ import Testing
 /// after the agent's synced flags are cleared (the same transitions re-sent, as after a lost
 /// reply), the aggregator still holds each exactly once and the agent's rows are synced again.
 @Suite(.serialized) struct AlarmSyncEndToEndTests {
-    static let password = "end to end password 1"
-
     @Test func transitionsArriveOnceEvenWhenTheSameBatchIsResent() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alarm-e2e-\(UUID())")
-        let agentDirectory = directory.appendingPathComponent("agent")
-        let devices = agentDirectory.appendingPathComponent("devices.d")
-        try FileManager.default.createDirectory(at: devices, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-
-        let passwordFile = directory.appendingPathComponent("password")
-        try Data((Self.password + "\n").utf8).write(to: passwordFile)
-        let aggregator = try AggregatorProcess(stateDirectory: directory.appendingPathComponent("aggregator"))
-        _ = try aggregator.bootstrap(passwordFile: passwordFile)
-        try await aggregator.start()
-        defer { aggregator.stop() }
-
-        let (_, login) = try await aggregator.request(
-            "POST", "api/v1/auth/login", body: ["username": "admin", "password": Self.password])
-        let token = field(login, "token") as? String ?? ""
-        let (_, organisations) = try await aggregator.request("GET", "api/v1/organisations", token: token)
-        let root = field(organisations, "0", "id") as? String ?? ""
-        let (_, site) = try await aggregator.request(
-            "POST", "api/v1/organisations", token: token, body: ["parent_id": root, "name": "Kiln 3", "kind": "site"])
-        let siteID = try #require(field(site, "id") as? String)
-        let (agentStatus, agent) = try await aggregator.request(
-            "POST", "api/v1/agents", token: token, body: ["name": "alarm-gw", "site_id": siteID])
-        #expect(agentStatus == 201, "\(agent)")
-        let agentID = try #require(field(agent, "agent", "id") as? String)
-        let agentToken = try #require(field(agent, "credential", "token") as? String)
-
+        let rig = try await AgentRig.start("alarm-e2e", site: "Kiln 3", agentName: "alarm-gw")
+        defer { rig.stop() }
+        let aggregator = rig.aggregator, agentID = rig.agentID
         let device = try LoopbackModbusDevice(registers: [0: [142]])
         defer { device.stop() }
-        try Data((agentToken + "\n").utf8).write(to: agentDirectory.appendingPathComponent("token"))
-        let config = agentDirectory.appendingPathComponent("edge-agent.toml")
-        try Data("""
-            [agent]
-            id = "alarm-gw"
-            state_directory = "state"
-            devices_directory = "devices.d"
-            control_socket = "control.sock"
-            [sync]
-            endpoints = ["\(aggregator.url.absoluteString)"]
-            token_file = "\(agentDirectory.appendingPathComponent("token").path)"
-            batch_max_readings = 50
-            batch_max_age_ms = 200
-            request_timeout_s = 2
-            retry_base_ms = 50
-            retry_cap_s = 1
-            """.utf8).write(to: config)
-        let deviceFile = devices.appendingPathComponent("kiln.toml")
-        try Data("""
-            name = "kiln"
-            protocol = "modbus_tcp"
-            host = "127.0.0.1"
-            port = \(device.port)
-            interval_ms = 100
-            address_base = 0
-            [[tags]]
-            name = "kiln.temp"
-            table = "holding_register"
-            address = 0
-            data_type = "uint16"
-            unit = ""
+        let config = try rig.writeConfig(batchMaxReadings: 50)
+        let deviceFile = try rig.writeDevice("kiln", port: device.port, tag: "kiln.temp", intervalMilliseconds: 100, extra: """
             [[alarms]]
             tag = "kiln.temp"
             hh = { limit = "130", priority = "critical" }
             h = { limit = "100", priority = "high" }
-            """.utf8).write(to: deviceFile)
+            """)
+        #expect(try rig.runAgent(config: config, seconds: 4) == 0)
 
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        let first = try AgentSyncEndToEndTests.startAgent(["run", "--config", config.path, "--duration", "4"], stderr: log)
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
-
-        let alarmStore = agentDirectory.appendingPathComponent("state/alarms.sqlite").path
+        let alarmStore = rig.agentDirectory.appendingPathComponent("state/alarms.sqlite").path
         func agentRows() throws -> (ids: [Int64], unsynced: Int64, epoch: String) {
             let store = try SQLiteConnection(path: alarmStore, readOnly: true)
             let ids = try store.query("SELECT id FROM transitions ORDER BY id", []).map { try $0.int64("id") }
@@ -99,8 +40,7 @@ import Testing
 
         // The drain run (no device) sends what the first run's stop left unsent.
         try FileManager.default.removeItem(at: deviceFile)
-        let drain = try AgentSyncEndToEndTests.startAgent(["run", "--config", config.path, "--duration", "3"], stderr: log)
-        drain.waitUntilExit()
+        try rig.runAgent(config: config, seconds: 3)
         let committed = try agentRows()
         #expect(committed.ids.count >= 2, "the agent committed \(committed.ids)")  // HH raised, H hidden behind it
         #expect(committed.unsynced == 0)
@@ -111,18 +51,17 @@ import Testing
             let writable = try SQLiteConnection(path: alarmStore)
             _ = try writable.execute("UPDATE transitions SET synced = 0", [])
         }
-        let resend = try AgentSyncEndToEndTests.startAgent(["run", "--config", config.path, "--duration", "3"], stderr: log)
-        resend.waitUntilExit()
+        try rig.runAgent(config: config, seconds: 3)
         let after = try agentRows()
         #expect(after.unsynced == 0, "the replay was answered as duplicates and acknowledged")
         #expect(try upstreamIDs(after.epoch) == committed.ids, "each transition exactly once upstream")
 
         // The central view: the HH alarm is active and unacknowledged at the agent's site.
         // (`request` appends a path, so the list is filtered here rather than by query string.)
-        let (_, list) = try await aggregator.request("GET", "api/v1/alarms", token: token)
+        let (_, list) = try await aggregator.request("GET", "api/v1/alarms", token: rig.token)
         let hh = (list as? [[String: Any]] ?? []).first { $0["kind"] as? String == "HH" }
         #expect(hh?["state"] as? String == "unacknowledged_active", "\(list)")
-        #expect(hh?["tag"] as? String == "kiln.temp" && hh?["organisation_id"] as? String == siteID)
+        #expect(hh?["tag"] as? String == "kiln.temp" && hh?["organisation_id"] as? String == rig.siteID)
         #expect(hh?["last_value"] as? String == "142")
     }
 }

@@ -193,8 +193,6 @@ struct AlarmRuleSettings: Sendable, Equatable {
     }
 
     private static func decimal(_ text: String, field: String) throws -> String {
-        do { return DecimalText.plain(try DecimalText.parse(text)) } catch {
-            throw APIError.invalidField(field, "'\(field)' must be a decimal string such as \"12.5\"")
-        }
+        DecimalText.plain(try APIError.decimal(text, field: field))
     }
 }

@@ -160,12 +160,12 @@ struct PeriodComparison: Encodable, Sendable {
     static func value(_ buckets: [AggregateBucket], _ aggregate: HistoryQuery.Aggregate) -> Decimal? {
         guard var total = buckets.first else { return nil }
         for bucket in buckets.dropFirst() { total.merge(bucket) }
-        return DecimalText.decimal(ReadingsService.value(of: total, aggregate))
+        return try? DecimalText.parse(ReadingsService.value(of: total, aggregate))  // stored figures are decimals
     }
 
     static func change(current: Side, comparison: Side) -> Change {
-        guard let now = current.value.flatMap(DecimalText.decimal),
-              let before = comparison.value.flatMap(DecimalText.decimal)
+        guard let now = current.value.flatMap({ try? DecimalText.parse($0) }),
+              let before = comparison.value.flatMap({ try? DecimalText.parse($0) })
         else { return Change(absolute: nil, relative: nil) }
         let difference = now - before
         let magnitude = before < 0 ? -before : before
@@ -187,11 +187,6 @@ struct PeriodComparison: Encodable, Sendable {
             required: ["series_id", "tag", "unit", "period", "against", "agg", "time_zone", "current", "comparison",
                        "change"])
     }()
-}
-
-extension DecimalText {
-    /// `nil` for text that is not a decimal (stored figures always are).
-    static func decimal(_ text: String) -> Decimal? { try? parse(text) }
 }
 
 /// Reads the day aggregates of the two periods: a year is at most 366 rows per side.
